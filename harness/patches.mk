@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# The patch series: included by the top-level Makefile.
+#
+#   make patches        out/patches/: the series against the base, with a
+#                       cover letter (git format-patch)
+#   make patches-check  git am on a fresh pristine tree, build, checkpatch
+#                       --strict, get_maintainer; BISECT=1 builds after
+#                       every patch
+#   make patches-figures  a draft of harness/patches/figures.txt from the
+#                       last `make test` and `make bench`
+#
+# FORMAT_PATCH_FLAGS is passed to git format-patch, e.g.
+# FORMAT_PATCH_FLAGS='--subject-prefix="RFC PATCH" -v2'.
+
+.PHONY: patches patches-check patches-figures
+
+patches: deps
+	@FORMAT_PATCH_FLAGS='$(FORMAT_PATCH_FLAGS)' $(H)/patches.sh
+
+patches-check: deps
+	@BISECT=$(BISECT) $(H)/patches-check.sh
+
+patches-figures:
+	@$(H)/patches-figures.sh
