@@ -21,4 +21,4 @@ patches-check: deps
 	@BISECT=$(BISECT) $(H)/patches-check.sh
 
 patches-figures:
-	@$(H)/patches-figures.sh
+	@$(H)/patches-figures.py

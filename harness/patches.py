@@ -12,6 +12,7 @@ With --split DIFF [SYM...], print the part of a build-time diff that adds the
 Kconfig and Makefile lines of the given symbols (all symbols it adds, with
 no SYM) and exit."""
 import glob
+import json
 import os
 import re
 import shlex
@@ -190,12 +191,14 @@ def read_figures(path):
         return figs
     for line in open(path):
         m = re.match(r'^\[([a-z][a-z0-9_-]*)\]\s*$', line)
+        if line.startswith('#'):
+            continue
         if m:
             name = m.group(1)
             figs[name] = []
         elif name is not None:
             figs[name].append(line.rstrip('\n'))
-        elif line.strip() and not line.startswith('#'):
+        elif line.strip():
             die('%s: text before the first [section]' % path)
     return {k: '\n'.join(v).strip('\n') for k, v in figs.items()}
 
@@ -258,11 +261,68 @@ def line_counts(repo, base):
     return '\n'.join(rows)
 
 
+def fmt_figure(v, unit):
+    if v is None:
+        return '-'
+    v = float(v)
+    if unit in ('ns', 'ns/item'):
+        if v >= 1e6:
+            return '%.2fms' % (v / 1e6)
+        return '%.1fus' % (v / 1e3) if v >= 1e4 else '%dns' % v
+    if unit == 'rate':
+        if v >= 1e6:
+            return '%.2fM/s' % (v / 1e6)
+        return '%.1fk/s' % (v / 1e3) if v >= 1e3 else '%d/s' % v
+    return '%dB' % v if unit == 'bytes' else '%d' % v
+
+
+def bench_condensed(path):
+    """A mail-width table from `make bench`'s results.json: median and p99
+    (items/s for throughput rows) of each implementation, and the ratio."""
+    data = json.load(open(path))
+    rows, info = data['rows'], data.get('info', {})
+    impls = [i for i in ('mainline', 'ours') if any(i in r for r in rows)]
+    head = ['row'] + ['%s %s' % ('v6.12' if i == 'mainline' else 'ours', k)
+                      for i in impls for k in ('med', 'p99')]
+    if 'ours' in impls:
+        head.append('ratio')
+    lines = [head]
+    for r in rows:
+        line = [r['row']]
+        for i in impls:
+            f = r.get(i)
+            if not f:
+                line += ['-', '-']
+            elif r['row'].startswith('tput.'):
+                line += [fmt_figure(f.get('items_s'), 'rate'), '']
+            else:
+                line += [fmt_figure(f.get('med'), f.get('unit')),
+                         fmt_figure(f.get('p99'), f.get('unit'))]
+        if 'ours' in impls:
+            v = r.get('ratio_med')
+            line.append('-' if v is None else '%.2f' % v)
+        lines.append(line)
+    widths = [max(len(l[c]) for l in lines) for c in range(len(head))]
+    out = ['  ' + '  '.join(c.ljust(w) if n == 0 else c.rjust(w)
+                            for n, (c, w) in enumerate(zip(l, widths))).rstrip()
+           for l in lines]
+    intro = []
+    if info.get('date') or info.get('machine'):
+        intro = ['  %s, %s; guest: %s' % (info.get('date', '?'), info.get('machine', '?'),
+                                          info.get('guest', '?')), '']
+    return '\n'.join(intro + out)
+
+
 def bench_table(repo):
-    for name in ('table.txt', 'table.md', 'summary.txt', 'bench.txt'):
-        path = os.path.join(repo, 'out/bench', name)
-        if os.path.exists(path):
-            return open(path).read().rstrip('\n')
+    path = os.path.join(repo, 'out/bench/results.json')
+    if os.path.exists(path):
+        try:
+            return bench_condensed(path)
+        except (ValueError, KeyError, TypeError) as e:
+            say('out/bench/results.json: %s; using table.txt' % e)
+    path = os.path.join(repo, 'out/bench/table.txt')
+    if os.path.exists(path):
+        return open(path).read().rstrip('\n')
     return ''
 
 
@@ -337,7 +397,8 @@ def main():
     values = {'base': os.environ['BASE_VERSION'], 'package': os.environ['BASE_PACKAGE'],
               'results': results_summary(os.environ['BUILD']), 'bench': bench_table(repo),
               'lines': line_counts(repo, base)}
-    values.update(read_figures(os.path.join(psrc, 'figures.txt')))
+    values.update({k: v for k, v in read_figures(os.path.join(psrc, 'figures.txt')).items()
+                   if v.strip()})
     missing = set()
 
     git('read-tree', 'refs/heads/base')
@@ -409,9 +470,15 @@ def main():
                                                   os.environ['GIT_AUTHOR_EMAIL'])
         parent = git('commit-tree', tree, '-p', parent, data=msg)
         parent_tree = tree
-        made.append(step.name)
+        made.append((step.name, msg.split('\n')[0]))
         say('%s: %s' % (step.name, msg.split('\n')[0]))
     run(['rm', '-rf', scratch])
+    values['series'] = '\n'.join('  %d/%d %s' % (i + 1, len(made), subj)
+                                 for i, (_, subj) in enumerate(made))
+    skipped = [s.name for s in steps if s.name not in dict(made) and s.paths]
+    if skipped:
+        values['series'] += ('\n\nNot in this posting, their files do not exist yet: %s.'
+                             % ', '.join(skipped))
     if not made:
         die('nothing to send: none of the files in harness/patches/series exists')
     git('update-ref', 'refs/heads/series', parent)
