@@ -17,6 +17,17 @@ set -o pipefail
 
 BISECT=${BISECT:-0}
 identity
+# checkpatch checks SPDX lines with scripts/spdxcheck.py, which needs ply
+# and GitPython; without them it skips the check silently.  Debian's
+# python3 comes first, where apt installs them.
+export PATH=/usr/bin:/bin:$PATH
+if ! python3 -c 'import ply, git' 2>/dev/null; then
+	[ "$(id -u)" = 0 ] || die "python3-ply and python3-git missing (checkpatch's SPDX check); as root run: apt-get install python3-ply python3-git"
+	say "installing python3-ply python3-git (for checkpatch's SPDX check)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+		python3-ply python3-git >"${TMPDIR:-/tmp}/wq-apt-ply.log" 2>&1 ||
+		die "apt-get install failed; see ${TMPDIR:-/tmp}/wq-apt-ply.log"
+fi
 shopt -s nullglob
 patches=()
 for p in "$OUT"/[0-9][0-9][0-9][0-9]-*.patch; do

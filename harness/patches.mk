@@ -22,3 +22,9 @@ patches-check: deps
 
 patches-figures:
 	@$(H)/patches-figures.py
+
+# make docs-check: kernel-doc and `make SPHINXDIRS=core-api htmldocs` for
+# workqueue.rst, compared with the base's warnings.
+.PHONY: docs-check
+docs-check: deps
+	@$(H)/docs-check.sh $(IMPL)
