@@ -313,6 +313,11 @@ def bench_condensed(path):
     return '\n'.join(intro + out)
 
 
+def docs_summary(build):
+    path = os.path.join(build, 'docs/summary.txt')
+    return open(path).read().rstrip('\n') if os.path.exists(path) else ''
+
+
 def bench_table(repo):
     path = os.path.join(repo, 'out/bench/results.json')
     if os.path.exists(path):
@@ -396,7 +401,7 @@ def main():
 
     values = {'base': os.environ['BASE_VERSION'], 'package': os.environ['BASE_PACKAGE'],
               'results': results_summary(os.environ['BUILD']), 'bench': bench_table(repo),
-              'lines': line_counts(repo, base)}
+              'lines': line_counts(repo, base), 'htmldocs': docs_summary(os.environ['BUILD'])}
     values.update({k: v for k, v in read_figures(os.path.join(psrc, 'figures.txt')).items()
                    if v.strip()})
     missing = set()
@@ -494,7 +499,7 @@ def main():
     extra = shlex.split(os.environ.get('FORMAT_PATCH_FLAGS', ''))
     names = git('-c', 'core.abbrev=12', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false',
                 '-c', 'format.signOff=false', '-c', 'format.coverLetter=true',
-                'format-patch', '--cover-letter', '--cover-from-description=subject',
+                'format-patch', '--break-rewrites', '--cover-letter', '--cover-from-description=subject',
                 '-o', out, *extra, 'base..series').split('\n')
     for n in names:
         print(os.path.relpath(n, repo) if n.startswith(repo) else n)
