@@ -256,7 +256,7 @@ def line_counts(repo, base):
     for f in ('kernel/workqueue.c', 'kernel/workqueue_internal.h'):
         ours = os.path.join(repo, f)
         if os.path.exists(ours):
-            rows.append('  %-28s %6d code %6d comment lines (v6.12: %d, %d)'
+            rows.append('  %s: %d code, %d comment lines (v6.12: %d, %d)'
                         % ((f,) + count_lines(ours) + count_lines(os.path.join(base, f))))
     return '\n'.join(rows)
 
