@@ -171,8 +171,8 @@ for p in "${patches[@]}"; do
 	# Signed off by the user who ran make patches.
 	grep -q "^Signed-off-by: $AUTHOR_NAME <$AUTHOR_EMAIL>\$" "$p" ||
 		problem "$n: no Signed-off-by: $AUTHOR_NAME <$AUTHOR_EMAIL>"
-	if grep -q '(not measured yet)' "$p"; then
-		problem "$n: figures missing (\"not measured yet\"); fill harness/patches/figures.txt"
+	if grep -q '(not filled in yet)' "$p"; then
+		problem "$n: figures missing (\"not filled in yet\"); fill harness/patches/figures.txt"
 	fi
 done
 

@@ -22,7 +22,7 @@ import tempfile
 
 OVERLAY = ['kernel', 'lib', 'include', 'tools/testing/selftests/workqueue',
            'Documentation/core-api']
-MISSING = '(not measured yet)'
+MISSING = '(not filled in yet)'
 
 
 def say(msg):
