@@ -176,6 +176,10 @@ for p in "${patches[@]}"; do
 	fi
 done
 
+if grep -q '(not filled in yet)' "$OUT/0000-cover-letter.patch" 2>/dev/null; then
+	problem "0000-cover-letter: figures missing (\"not filled in yet\"); fill harness/patches/figures.txt"
+fi
+
 # Summary.
 echo
 printf '%-52s %8s %6s %6s %6s  %s\n' patch +/- errors warn checks WORKQUEUE
