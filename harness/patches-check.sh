@@ -30,8 +30,12 @@ if ! python3 -c 'import ply, git' 2>/dev/null; then
 fi
 shopt -s nullglob
 patches=()
-for p in "$OUT"/[0-9][0-9][0-9][0-9]-*.patch; do
-	[ "$(basename "$p")" = 0000-cover-letter.patch ] || patches+=("$p")
+cover=
+for p in "$OUT"/*.patch; do
+	case "$p" in
+	*-cover-letter.patch) cover=$p ;;
+	*) patches+=("$p") ;;
+	esac
 done
 [ ${#patches[@]} -gt 0 ] || die "no patches in ${OUT#"$REPO"/}/; run make patches first"
 pgit rev-parse -q --verify refs/heads/series >/dev/null ||
@@ -176,7 +180,7 @@ for p in "${patches[@]}"; do
 	fi
 done
 
-if grep -q '(not filled in yet)' "$OUT/0000-cover-letter.patch" 2>/dev/null; then
+if [ -n "$cover" ] && grep -q '(not filled in yet)' "$cover"; then
 	problem "0000-cover-letter: figures missing (\"not filled in yet\"); fill harness/patches/figures.txt"
 fi
 

@@ -409,20 +409,18 @@ def main():
     git('read-tree', 'refs/heads/base')
     parent = git('rev-parse', 'refs/heads/base')
     parent_tree = git('rev-parse', parent + '^{tree}')
-    done_steps, syms, sdiffs, fdone = [], set(), [], []
+    def blob(path=None, data=None):
+        if data is None:
+            return git('hash-object', '-w', '--no-filters', path)
+        return git('hash-object', '-w', '--no-filters', '--stdin', data=data)
+
+    syms, sdiffs, fdone, made = set(), [], [], []
     scratch = tempfile.mkdtemp(prefix='wq-patches.')
-    made = []
     for n, step in enumerate(steps):
         syms |= {s for s, cond in step.syms if exists(cond)}
         sdiffs += [os.path.join(psrc, 'diffs', d) for d, cond in step.diffs if exists(cond)]
         fdone += [p for p, s in fowner.items() if s is step]
-        done_steps.append(step)
         entries = []
-
-        def blob(path=None, data=None):
-            if data is None:
-                return git('hash-object', '-w', '--no-filters', path)
-            return git('hash-object', '-w', '--no-filters', '--stdin', data=data)
 
         for f in files:
             if owner[f] is step:
@@ -445,11 +443,13 @@ def main():
             with open(os.path.join(base, target)) as src, open(work, 'w') as dst:
                 dst.write(src.read())
             for part in parts:
-                p = subprocess.run(['patch', '-s', '-p1', '--fuzz=0', '--no-backup-if-mismatch',
-                                    '-d', os.path.join(scratch, str(n))],
+                p = subprocess.run(['patch', '-s', '-p1', '--fuzz=0',
+                                    '--no-backup-if-mismatch', '-d',
+                                    os.path.join(scratch, str(n))],
                                    input=part, capture_output=True, text=True)
                 if p.returncode:
-                    die('a diff for %s does not apply to the base: %s' % (target, p.stdout + p.stderr))
+                    die('a diff for %s does not apply to the base: %s'
+                        % (target, p.stdout + p.stderr))
             entries.append('100644 %s\t%s' % (blob(work), target))
 
         if fdone:
@@ -497,10 +497,13 @@ def main():
     for old in glob.glob(os.path.join(out, '*.patch')):
         os.unlink(old)
     extra = shlex.split(os.environ.get('FORMAT_PATCH_FLAGS', ''))
-    names = git('-c', 'core.abbrev=12', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false',
-                '-c', 'format.signOff=false', '-c', 'format.coverLetter=true',
-                'format-patch', '--break-rewrites', '--cover-letter', '--cover-from-description=subject',
-                '-o', out, *extra, 'base..series').split('\n')
+    # Whatever the user's git config says, the patches must apply with
+    # git am -p1; a rewritten file reads better whole (--break-rewrites).
+    names = git('-c', 'core.abbrev=12', '-c', 'diff.noprefix=false',
+                '-c', 'diff.mnemonicPrefix=false', '-c', 'format.signOff=false',
+                'format-patch', '--break-rewrites', '--cover-letter',
+                '--cover-from-description=subject', '-o', out, *extra,
+                'base..series').split('\n')
     for n in names:
         print(os.path.relpath(n, repo) if n.startswith(repo) else n)
     if missing:
