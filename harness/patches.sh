@@ -23,5 +23,5 @@ export REPO BASE PGIT OUT PATCH_DATE BASE_VERSION BASE_PACKAGE
 say "writing the series against Linux $BASE_VERSION ($BASE_PACKAGE) to ${OUT#"$REPO"/}/"
 python3 "$REPO/harness/patches.py"
 say "diffstat of the series:"
-pgit diff --stat=72 base series | sed 's/^/  /' >&2
+pgit diff -B --stat=72 --summary base series | sed 's/^/  /' >&2
 say "done; next: make patches-check"
