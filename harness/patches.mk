@@ -5,7 +5,8 @@
 #                       cover letter (git format-patch)
 #   make patches-check  git am on a fresh pristine tree, build, checkpatch
 #                       --strict, get_maintainer; BISECT=1 builds after
-#                       every patch
+#                       every patch; ALLOW_MISSING_FIGURES=1 only lists
+#                       figures not filled in yet instead of failing
 #   make patches-figures  a draft of harness/patches/figures.txt from the
 #                       last `make test` and `make bench`
 #
@@ -18,7 +19,7 @@ patches: deps
 	@FORMAT_PATCH_FLAGS='$(FORMAT_PATCH_FLAGS)' $(H)/patches.sh
 
 patches-check: deps
-	@BISECT=$(BISECT) $(H)/patches-check.sh
+	@BISECT=$(BISECT) ALLOW_MISSING_FIGURES=$(ALLOW_MISSING_FIGURES) $(H)/patches-check.sh
 
 patches-figures:
 	@$(H)/patches-figures.py
