@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Driver for the workqueue overlay: fetch the v6.12 base (Debian's
+# linux-source-6.12), lay our files over it, build, boot in QEMU, test,
+# benchmark and produce the patch series.  `make help` lists the targets.
+
+SHELL := /bin/bash
+BUILD ?= $(CURDIR)/build
+OURS_EXISTS := $(wildcard kernel/workqueue.c)
+IMPL ?= $(if $(OURS_EXISTS),ours,mainline)
+CONFIG ?= qemu
+# Implementations that `make test` runs; ours joins once it passes.
+TEST_IMPLS ?= mainline
+JOBS ?= $(shell nproc)
+TIMEOUT ?= 900
+
+H := $(CURDIR)/harness
+export BUILD JOBS REPO := $(CURDIR)
+
+.PHONY: help deps tree build kunit kselftest run shell test check clean
+
+help:
+	@echo 'make run        build IMPL (default: $(IMPL)) and boot it: a shell on a terminal,'
+	@echo '                a scripted tour otherwise'
+	@echo 'make test       KUnit (kunit.py) and kselftests, plain and debug configs, for'
+	@echo '                TEST_IMPLS="$(TEST_IMPLS)"; summary table, "N passed, N failed"'
+	@echo 'make check      checkpatch --strict, kernel-doc, sparse and W=1 on our files'
+	@echo 'make build      build one kernel: IMPL=mainline|ours CONFIG=qemu|debug'
+	@echo 'make kunit      KUnit suites for IMPL;  make kselftest: kselftests for IMPL/CONFIG'
+	@echo 'make clean      remove $(BUILD)'
+	@echo 'Variables: IMPL CONFIG BUILD JOBS TIMEOUT TEST_IMPLS'
+
+deps:
+	@$(H)/deps.sh
+
+tree: deps
+	@$(H)/prepare-tree.sh $(IMPL)
+
+build: deps
+	@$(H)/build-kernel.sh $(IMPL) $(CONFIG)
+
+kunit: deps
+	@$(H)/kunit.sh $(IMPL)
+
+kselftest: build
+	@$(H)/boot.sh --timeout $(TIMEOUT) $(IMPL) $(CONFIG) kselftest
+
+run: build
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		$(H)/boot.sh --timeout $(TIMEOUT) $(IMPL) $(CONFIG) shell; \
+	else \
+		$(H)/boot.sh --timeout $(TIMEOUT) --show $(IMPL) $(CONFIG) tour; \
+	fi
+
+shell: build
+	@$(H)/boot.sh $(IMPL) $(CONFIG) shell
+
+test: deps
+	@$(H)/test.sh $(TEST_IMPLS)
+
+check: deps
+	@$(H)/check.sh $(IMPL)
+
+clean:
+	rm -rf $(BUILD) out
+
+-include $(wildcard harness/*.mk)

@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build-kernel.sh IMPL CONFIG: configure and build one kernel, its modules
+# and its initramfs, out of tree in $BUILD/tree-IMPL/.obj-CONFIG.
+#
+# The .obj directory sits directly inside the tree, so kbuild uses a relative
+# srctree ("..") and ccache hits are shared between the two implementations.
+. "$(dirname "$0")/common.sh"
+set -o pipefail
+
+impl=$1 config=$2
+check_impl "$impl"
+check_config "$config"
+"$REPO/harness/prepare-tree.sh" "$impl" || die "could not prepare tree-$impl"
+tree=$(tree_of "$impl")
+obj=$(obj_of "$impl" "$config")
+mkdir -p "$obj"
+
+# One build per object directory at a time.
+exec 9>"$obj.lock"
+flock 9
+
+kmake() { make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+
+frags="$REPO/harness/configs/qemu.config"
+[ "$config" = debug ] && frags="$frags $REPO/harness/configs/debug.config"
+stamp="$obj/.wq-config"
+want=$(cat $frags | md5sum | cut -d' ' -f1)-$impl
+if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	say "configuring $impl/$config"
+	rm -f "$stamp"
+	{
+		kmake allnoconfig &&
+		KCONFIG_CONFIG="$obj/.config" "$tree/scripts/kconfig/merge_config.sh" \
+			-m -O "$obj" "$obj/.config" $frags &&
+		"$tree/scripts/config" --file "$obj/.config" \
+			--set-str LOCALVERSION "-wq-$impl" --disable LOCALVERSION_AUTO &&
+		kmake olddefconfig
+	} >"$obj/config.log" 2>&1 || die "configuring $impl/$config failed; see $obj/config.log"
+	# Every y/m the fragments ask for must have survived olddefconfig.
+	bad=$(grep -h '^CONFIG_.*=[ym]$' $frags | while read -r l; do
+		grep -qx "$l" "$obj/.config" || echo "${l%%=*}"
+	done)
+	[ -z "$bad" ] || die "config $config: not set in $impl's .config: $(echo $bad)"
+	echo "$want" >"$stamp"
+fi
+
+say "building $impl/$config kernel ($(cat "$BASE/.wq-pristine")-wq-$impl, -j$JOBS)"
+t0=$(date +%s)
+if ! kmake -j"$JOBS" bzImage modules >"$obj/build.log" 2>&1; then
+	grep -E -m 20 'error|Error|undefined' "$obj/build.log" >&2
+	die "building $impl/$config failed; see $obj/build.log"
+fi
+rm -rf "$obj/modinst"
+kmake -s INSTALL_MOD_PATH="$obj/modinst" modules_install >>"$obj/build.log" 2>&1 ||
+	die "modules_install for $impl/$config failed; see $obj/build.log"
+say "built $impl/$config in $(( $(date +%s) - t0 ))s: $(kmake -s kernelrelease)"
+kmake -s kernelrelease >"$obj/.wq-release"
+
+"$REPO/harness/mkinitramfs.sh" "$impl" "$config" || die "initramfs for $impl/$config failed"

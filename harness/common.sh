@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the harness scripts: progress lines, timing, failing
+# with a one-line cause.  Sourced, never run.
+
+REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BUILD=${BUILD:-$REPO/build}
+BASE_TAR=${BASE_TAR:-/usr/src/linux-source-6.12.tar.xz}
+BASE=$BUILD/linux-source-6.12
+JOBS=${JOBS:-$(nproc)}
+
+export CCACHE_BASEDIR=$BUILD
+export CCACHE_NOHASHDIR=1
+export CCACHE_SLOPPINESS=time_macros
+
+say() { printf '[wq] %s\n' "$*" >&2; }
+die() { printf '[wq] error: %s\n' "$*" >&2; exit 1; }
+
+# timed LABEL CMD...: run CMD, then report how long LABEL took.
+timed() {
+	local label=$1 t0 rc
+	shift
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	say "$label: $(( $(date +%s) - t0 ))s${rc:+$( [ "$rc" = 0 ] || echo " (failed, exit $rc)")}"
+	return $rc
+}
+
+check_impl() {
+	case "$1" in
+	mainline) ;;
+	ours)
+		[ -f "$REPO/kernel/workqueue.c" ] ||
+			die "IMPL=ours: kernel/workqueue.c does not exist in this repository yet"
+		;;
+	*) die "unknown IMPL '$1' (use IMPL=mainline or IMPL=ours)" ;;
+	esac
+}
+
+check_config() {
+	case "$1" in
+	qemu|debug) ;;
+	*) die "unknown CONFIG '$1' (use CONFIG=qemu or CONFIG=debug)" ;;
+	esac
+}
+
+tree_of() { echo "$BUILD/tree-$1"; }
+obj_of() { echo "$BUILD/tree-$1/.obj-$2"; }
