@@ -1582,9 +1582,15 @@ static void mod_delayed_work_shortens_delay(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
 	struct wqt_item *it = wqt_item(test, WQT_DELAYED);
+	unsigned long flags;
+	bool ret;
 
 	KUNIT_ASSERT_TRUE(test, queue_delayed_work(wq, &it->dwork, 600 * HZ));
-	KUNIT_EXPECT_TRUE(test, mod_delayed_work(wq, &it->dwork, 1));
+	/* safe from any context */
+	local_irq_save(flags);
+	ret = mod_delayed_work(wq, &it->dwork, 1);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, ret);
 	WQT_ASSERT_DONE(test, it);
 	wqt_flush_wq(test, wq);
 	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
@@ -2026,6 +2032,8 @@ static void disable_work_nests(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
 	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
+	unsigned long flags;
+	bool ret;
 
 	KUNIT_EXPECT_FALSE(test, disable_work(&it->work));
 	KUNIT_EXPECT_FALSE(test, disable_work(&it->work));
@@ -2036,7 +2044,11 @@ static void disable_work_nests(struct kunit *test)
 	wqt_flush_wq(test, wq);
 	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 0);
 
-	KUNIT_EXPECT_TRUE(test, enable_work(&it->work));
+	/* may be called from any context */
+	local_irq_save(flags);
+	ret = enable_work(&it->work);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, ret);
 	KUNIT_EXPECT_TRUE(test, queue_work(wq, &it->work));
 	WQT_ASSERT_DONE(test, it);
 	wqt_flush_wq(test, wq);
@@ -2354,28 +2366,41 @@ static long wqt_fn_bh_cancel_running_atomic(void *data)
 
 	local_bh_disable();
 	WRITE_ONCE(it->ctx->flag, 1);
-	ret = cancel_work_sync(&it->work);
+	if (it->arg)
+		ret = disable_work_sync(&it->work);
+	else
+		ret = cancel_work_sync(&it->work);
 	it->snap = atomic_read(&it->finished);
 	local_bh_enable();
 	return ret;
 }
 
-static void bh_cancel_work_sync_running_from_atomic_context(struct kunit *test)
+static void bh_cancel_and_disable_running_from_atomic_context(struct kunit *test)
 {
+	struct wqt_ctx *ctx = test->priv;
 	struct wqt_item *spin;
 	struct wqt_call *call;
-	long ret = 1;
-	int cpu;
+	int round, cpu;
+	long ret;
 
-	spin = wqt_bh_spinner(test, &cpu);
-	call = wqt_prepare(test, -1, wqt_fn_bh_cancel_running_atomic, spin);
-	wqt_bh_spin(test, spin, cpu);
-	wqt_go(call);
-	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ_MSG(test, spin->snap, 1,
-			    "cancel_work_sync() returned before the BH item finished");
-	KUNIT_EXPECT_EQ(test, spin->result, 1);
+	for (round = 0; round < 2; round++) {
+		WRITE_ONCE(ctx->flag, 0);
+		spin = wqt_bh_spinner(test, &cpu);
+		spin->arg = round;	/* 0: cancel_work_sync, 1: disable_work_sync */
+		call = wqt_prepare(test, -1, wqt_fn_bh_cancel_running_atomic, spin);
+		wqt_bh_spin(test, spin, cpu);
+		wqt_go(call);
+		ret = -1;
+		KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		KUNIT_EXPECT_EQ_MSG(test, spin->snap, 1,
+				    "round %d returned before the BH item finished", round);
+		KUNIT_EXPECT_EQ(test, spin->result, 1);
+		if (round) {
+			KUNIT_EXPECT_FALSE(test, queue_work(system_bh_wq, &spin->work));
+			KUNIT_EXPECT_TRUE(test, enable_work(&spin->work));
+		}
+	}
 }
 
 static void bh_self_requeuing_item_is_bounded(struct kunit *test)
@@ -2480,6 +2505,8 @@ static void rescuer_runs_items_without_new_workers(struct kunit *test)
 
 	for (i = 0; i < WQT_FILLERS; i++)
 		wqt_open(fill[i]);
+	kunit_info(test, "CPU %d: %d items started before worker creation stalled\n",
+		   cpu, stuck);
 	KUNIT_ASSERT_LT_MSG(test, stuck, WQT_FILLERS,
 			    "could not exhaust the workers of CPU %d", cpu);
 	KUNIT_EXPECT_FALSE_MSG(test, late,
@@ -2991,6 +3018,34 @@ static void destroy_idle_workqueues_of_every_kind(struct kunit *test)
 	}
 }
 
+static void destroy_workqueue_runs_pending_items_first(struct kunit *test)
+{
+	struct workqueue_struct *wq = wqt_wq(test, 0, 1);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct wqt_item *plug = wqt_plug(test, wq, cpu);
+	struct wqt_item *items[3], *delayed;
+	struct wqt_call *call;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(items); i++) {
+		items[i] = wqt_item(test, WQT_PLAIN);
+		KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, wq, &items[i]->work));
+	}
+	delayed = wqt_item(test, WQT_DELAYED);
+	KUNIT_ASSERT_TRUE(test, queue_delayed_work_on(cpu, wq, &delayed->dwork, 0));
+
+	wqt_forget_wq(test, wq);
+	call = wqt_async(test, -1, wqt_fn_destroy_wq, wq);
+	KUNIT_EXPECT_TRUE_MSG(test, wqt_blocked(call),
+			      "destroy_workqueue() returned with an item running");
+	wqt_open(plug);
+	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, NULL));
+	for (i = 0; i < ARRAY_SIZE(items); i++)
+		KUNIT_EXPECT_EQ(test, atomic_read(&items[i]->finished), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&delayed->finished), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&plug->finished), 1);
+}
+
 static void long_workqueue_names_are_accepted(struct kunit *test)
 {
 	static const char name[] =
@@ -3227,7 +3282,7 @@ static struct kunit_case wqt_bh_cases[] = {
 	KUNIT_CASE(bh_flush_work_from_process_context),
 	KUNIT_CASE(bh_cancel_work_sync_pending_from_process_context),
 	KUNIT_CASE(bh_cancel_and_disable_pending_from_atomic_context),
-	KUNIT_CASE(bh_cancel_work_sync_running_from_atomic_context),
+	KUNIT_CASE(bh_cancel_and_disable_running_from_atomic_context),
 	KUNIT_CASE(bh_self_requeuing_item_is_bounded),
 	KUNIT_CASE(bh_alloc_refuses_bad_arguments),
 	{}
@@ -3258,6 +3313,7 @@ static struct kunit_case wqt_util_cases[] = {
 	KUNIT_CASE(execute_in_process_context_now_or_later),
 	KUNIT_CASE(workqueue_congested_sees_waiting_items),
 	KUNIT_CASE(destroy_idle_workqueues_of_every_kind),
+	KUNIT_CASE(destroy_workqueue_runs_pending_items_first),
 	KUNIT_CASE(long_workqueue_names_are_accepted),
 	KUNIT_CASE(ordered_wq_with_flags_stays_ordered),
 	{}
