@@ -3289,7 +3289,7 @@ static struct kunit_case wqt_bh_cases[] = {
 };
 
 static struct kunit_case wqt_rescuer_cases[] = {
-	KUNIT_CASE(rescuer_runs_items_without_new_workers),
+	KUNIT_CASE_SLOW(rescuer_runs_items_without_new_workers),
 	KUNIT_CASE(rescuer_is_not_current_in_normal_workers),
 	KUNIT_CASE(mem_reclaim_wqs_work_and_go),
 	{}
