@@ -51,7 +51,7 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	# Every y/m the fragments ask for must have survived olddefconfig.
 	bad=$(grep -h '^CONFIG_.*=[ym]$' $frags | while read -r l; do
 		grep -qx "$l" "$obj/.config" ||
-			missing_modules | grep -q -- "--disable ${l%%=*}$" ||
+			missing_modules | grep -q -x -- "--disable $(echo "${l%%=*}" | cut -c8-)" ||
 			echo "${l%%=*}"
 	done)
 	[ -z "$bad" ] || die "config $config: not set in $impl's .config: $(echo $bad)"
