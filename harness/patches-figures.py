@@ -87,7 +87,8 @@ def section(name, lines, note):
 k, s = kunit(), kselftest()
 section('kunit', k, 'no KUnit results in %s; run make test' % res)
 section('kselftest', s, 'no kselftest logs in %s; run make test' % res)
-section('tests', (['  KUnit:'] + k if k else []) + (['  kselftests:'] + s if s else []),
+section('tests', (['  KUnit:'] + ['  ' + l for l in k] if k else []) +
+        (['  kselftests:'] + ['  ' + l for l in s] if s else []),
         'no results in %s; run make test' % res)
 section('bench-summary', bench(), 'no out/bench/results.json with ours; run make bench')
 section('torture', [], 'totals of the 10-minute torture run: queued, ran, cancelled, '
