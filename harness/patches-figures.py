@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """patches-figures.py: print a draft of harness/patches/figures.txt from the
-results of the last `make test` ($BUILD/results) and `make bench`
-(out/bench/results.json).  Nothing is written: review the figures, then
+results of the last `make test` ($RESULTS, by default $BUILD/results) and
+`make bench` (out/bench/results.json).  Nothing is written: review the figures, then
 paste the sections you want into harness/patches/figures.txt."""
 import json
 import os
@@ -11,7 +11,7 @@ import sys
 
 repo = os.environ.get('REPO') or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 build = os.environ.get('BUILD') or os.path.join(repo, 'build')
-res = os.path.join(build, 'results')
+res = os.environ.get('RESULTS') or os.path.join(build, 'results')
 
 
 def stage_times():
@@ -41,9 +41,9 @@ def kunit():
             for sub in group.get('sub_groups', []):
                 walk(sub, sub['name'] if suite is None else suite)
         walk(json.load(open(path)))
-        st, secs = times.get(('kunit', impl), ('?', '?'))
-        out.append('  %-9s %d passed, %d failed, %d skipped (%ss, stage %s)'
-                   % (impl + ':', c['PASS'], c['FAIL'], c['SKIP'], secs, st))
+        secs = times.get(('kunit', impl), ('', '?'))[1]
+        out.append('  %-9s %d passed, %d failed, %d skipped, in %s s'
+                   % (impl + ':', c['PASS'], c['FAIL'], c['SKIP'], secs))
     if out:
         out.insert(0, '  kunit.py run --arch=x86_64, -smp 4: %d suites' % len(suites_seen))
     return out

@@ -11,18 +11,19 @@
 #                       last `make test` and `make bench`
 #
 # FORMAT_PATCH_FLAGS is passed to git format-patch, e.g.
-# FORMAT_PATCH_FLAGS='--subject-prefix="RFC PATCH" -v2'.
+# FORMAT_PATCH_FLAGS='--subject-prefix="RFC PATCH" -v2'.  RESULTS is the
+# folder of `make test` results to quote (default $(BUILD)/results).
 
 .PHONY: patches patches-check patches-figures
 
 patches: deps
-	@FORMAT_PATCH_FLAGS='$(FORMAT_PATCH_FLAGS)' $(H)/patches.sh
+	@FORMAT_PATCH_FLAGS='$(FORMAT_PATCH_FLAGS)' RESULTS='$(RESULTS)' $(H)/patches.sh
 
 patches-check: deps
 	@BISECT=$(BISECT) ALLOW_MISSING_FIGURES=$(ALLOW_MISSING_FIGURES) $(H)/patches-check.sh
 
 patches-figures:
-	@$(H)/patches-figures.py
+	@RESULTS='$(RESULTS)' $(H)/patches-figures.py
 
 # make docs-check: kernel-doc and `make SPHINXDIRS=core-api htmldocs` for
 # workqueue.rst, compared with the base's warnings.

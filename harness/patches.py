@@ -185,11 +185,13 @@ def read_series(psrc):
 # replaces @name@ in the changelogs and the cover letter.  Values made here
 # (base, package, results, bench) are used when figures.txt lacks them.
 
-def read_figures(path):
+def read_figures(path, text=None):
     figs, name = {}, None
-    if not os.path.exists(path):
-        return figs
-    for line in open(path):
+    if text is None:
+        if not os.path.exists(path):
+            return figs
+        text = open(path).read()
+    for line in text.splitlines(True):
         m = re.match(r'^\[([a-z][a-z0-9_-]*)\]\s*$', line)
         if line.startswith('#'):
             continue
@@ -213,7 +215,7 @@ def fill(text, values, missing):
 
 
 def results_summary(build):
-    res = os.path.join(build, 'results')
+    res = os.environ.get('RESULTS') or os.path.join(build, 'results')
     status = os.path.join(res, 'status')
     if not os.path.exists(status):
         return ''
@@ -402,8 +404,11 @@ def main():
     values = {'base': os.environ['BASE_VERSION'], 'package': os.environ['BASE_PACKAGE'],
               'results': results_summary(os.environ['BUILD']), 'bench': bench_table(repo),
               'lines': line_counts(repo, base), 'htmldocs': docs_summary(os.environ['BUILD'])}
-    values.update({k: v for k, v in read_figures(os.path.join(psrc, 'figures.txt')).items()
-                   if v.strip()})
+    # Drafts from the last make test / make bench, then figures.txt over them.
+    draft = run([sys.executable, os.path.join(repo, 'harness/patches-figures.py')])
+    for figs in (read_figures('patches-figures.py', draft),
+                 read_figures(os.path.join(psrc, 'figures.txt'))):
+        values.update({k: v for k, v in figs.items() if v.strip()})
     missing = set()
 
     git('read-tree', 'refs/heads/base')
