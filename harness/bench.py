@@ -74,7 +74,7 @@ def parse_log(path):
                 else:
                     rows[obj['row']] = obj
     for kind, reps in mem.items():
-        vals = {k: statistics.median(r[k] for r in reps) for k in MEM_FIELDS + ('free',)}
+        vals = {k: statistics.median(r[k] for r in reps) for k in MEM_FIELDS}
         total = sorted(sum(r[k] for k in MEM_FIELDS) for r in reps)
         rows['mem.%s' % kind] = {
             'row': 'mem.%s' % kind, 'unit': 'bytes', 'n': len(total),
@@ -112,10 +112,22 @@ def is_tput(row):
     return row.startswith('tput.')
 
 
+def tput_rate(obj):
+    """Items/s of a throughput row, from its median batch: producers * 1e9 / med.
+
+    The median batch rather than the wall-clock rate, because a host that
+    deschedules a vCPU for milliseconds (TCG on a shared machine) shows up as a
+    few huge batches; the wall-clock rate is kept in results.json as "rate".
+    """
+    if not obj.get('med'):
+        return None
+    return obj.get('producers', 1) * 1e9 / obj['med']
+
+
 def key_value(row, obj, which):
     """The figure a ratio compares: items/s for throughput, else med/p99."""
     if is_tput(row):
-        return obj.get('rate') if which == 'med' else None
+        return tput_rate(obj) if which == 'med' else None
     return obj.get(which)
 
 
@@ -146,12 +158,13 @@ def summarize(runs):
                 if n not in names:
                     names.append(n)
     order = ('lat.idle.irq', 'lat.idle.task', 'lat.busy', 'tput.', 'op.', 'res.', 'mem.')
+    first_seen = {n: i for i, n in enumerate(names)}
 
     def rank(n):
         for i, p in enumerate(order):
             if n.startswith(p):
-                return (i, names.index(n))
-        return (len(order), names.index(n))
+                return (i, first_seen[n])
+        return (len(order), first_seen[n])
     names.sort(key=rank)
 
     table = []
@@ -166,6 +179,8 @@ def summarize(runs):
             fig['n'] = sum(o.get('n', 0) for o in objs)
             fig['rounds'] = len(objs)
             fig['unit'] = objs[0].get('unit', '')
+            if is_tput(n):
+                fig['items_s'] = med(tput_rate(o) for o in objs)
             q = [o['q'] for o in objs if 'q' in o]
             if q:
                 fig['q'] = [statistics.median(col) for col in zip(*q)]
@@ -216,7 +231,7 @@ def targets(table, have_ours):
 
     def bh_vs_tasklet(impl):
         out = []
-        for fam in ('lat.idle.irq', 'lat.busy'):
+        for fam in ('lat.idle.irq', 'lat.idle.task', 'lat.busy'):
             for bh, tl in (('bh', 'tasklet'), ('bh_highpri', 'tasklet_hi')):
                 a, b = by.get('%s.%s' % (fam, bh), {}), by.get('%s.%s' % (fam, tl), {})
                 if impl in a and impl in b and b[impl]['med']:
@@ -249,51 +264,50 @@ def write_table(out, table, runs, info):
     head = ['row', 'unit']
     for impl in impls:
         label = 'v6.12' if impl == BASE else 'ours'
-        head += ['%s n' % label, '%s min' % label, '%s med' % label,
-                 '%s p99' % label, '%s max' % label]
+        head += ['%s %s' % (label, k) for k in ('n', 'min', 'med', 'p99', 'max', 'items/s')]
     if have_ours:
-        head += ['ratio med', 'ratio p99']
+        head += ['ratio', 'ratio p99']
     rows = []
     for e in table:
         unit = next((e[i]['unit'] for i in impls if i in e), '')
-        line = [e['row'], 'items/s' if is_tput(e['row']) else unit]
+        line = [e['row'], unit]
         for impl in impls:
             f = e.get(impl)
             if not f:
-                line += ['-'] * 5
-            elif is_tput(e['row']):
-                # ns per item of a batch, and the row's items/s as "med"
-                line += [str(f['n']), fmt(f['min'], 'ns/item'), fmt(f['rate'], 'rate'),
-                         fmt(f['p99'], 'ns/item'), fmt(f['max'], 'ns/item')]
-            else:
-                line += [str(f['n'])] + [fmt(f[k], unit) for k in ('min', 'med', 'p99', 'max')]
+                line += ['-'] * 6
+                continue
+            line += [str(f['n'])] + [fmt(f[k], unit) for k in ('min', 'med', 'p99', 'max')]
+            line.append(fmt(f.get('items_s'), 'rate') if is_tput(e['row']) else '')
         if have_ours:
             line += [fmt_ratio(e.get('ratio_med')),
-                     '-' if is_tput(e['row']) else fmt_ratio(e.get('ratio_p99'))]
+                     '' if is_tput(e['row']) else fmt_ratio(e.get('ratio_p99'))]
         rows.append(line)
 
-    md = ['# Workqueue benchmark, %s' % info['date'], '',
-          'Machine: %s.  Guest: %s.' % (info['machine'], info['guest']), '']
-    md += [info['note'], ''] if info.get('note') else []
-    md += ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
-    md += ['| ' + ' | '.join(r) + ' |' for r in rows]
-    md += ['', 'Latency and cost rows: ns (min, median, p99, max over the samples; '
-           'median over rounds).  Throughput rows: "min/p99/max" are ns per item of '
-           'one batch, "med" is items/s over the row.  res.*: kworker threads.  '
-           'mem.*: bytes per alloc_workqueue() (slab + percpu + kernel stacks).']
+    legend = [
+        'lat.*: queue-to-start latency; op.*: cost of one call or round trip; tput.*: '
+        'ns per item of a batch, and items/s = producers x 1e9 / median; res.*: kworker '
+        'threads; mem.*: bytes per alloc_workqueue() (slab + percpu + kernel stacks).  '
+        'min/med/p99/max are over the samples of a run, then the median over runs; n is '
+        'the sum over runs.']
     if have_ours:
-        md += ['Ratio: ours/v6.12, median of per-round ratios; throughput: items/s '
-               '(higher is better); all others: lower is better.']
-    md += [''] + ['- ' + t for t in targets(table, have_ours)]
-    text = '\n'.join(md) + '\n'
+        legend.append('ratio: ours/v6.12, the median of the per-round ratios, of items/s for '
+                      'tput.* (higher is better) and of the median for the others (lower is '
+                      'better); ratio p99 likewise of the p99.')
+    md = ['# Workqueue benchmark, %s' % info['date'], '',
+          'Machine: %s.  Guest: %s.' % (info['machine'], info['guest'])]
+    md += ['', info['note']] if info.get('note') else []
+    md += ['', '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    md += ['| ' + ' | '.join(r) + ' |' for r in rows]
+    tail = [''] + legend + [''] + ['- ' + t for t in targets(table, have_ours)]
     with open(os.path.join(out, 'table.md'), 'w') as f:
-        f.write(text)
+        f.write('\n'.join(md + tail) + '\n')
 
-    # A plain fixed-width table for the terminal and the README.
+    # The same, fixed width, for the terminal and the README.
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     plain = ['  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head] + rows]
+    intro = md[:md.index('| ' + ' | '.join(head) + ' |')]
     with open(os.path.join(out, 'table.txt'), 'w') as f:
-        f.write('\n'.join(md[:4] + plain + md[4 + len(rows) + 2:]) + '\n')
+        f.write('\n'.join(intro + plain + tail) + '\n')
     return plain
 
 
@@ -320,7 +334,7 @@ def plot(out, table, runs, ranks):
                 if not f or 'q' not in f:
                     continue
                 label = e['row'][len(prefix):] + ('' if impl == BASE else ' (ours)')
-                ax.step([max(v, 1) for v in f['q']], y, where='post', linestyle=style,
+                ax.plot([max(v, 1) for v in f['q']], y, linestyle=style,
                         color=cmap(i % 10), label=label)
         ax.set_xscale('log')
         ax.set_title(title)
@@ -394,6 +408,7 @@ def report(args):
     print('\n'.join(plain))
     for t in targets(table, 'ours' in runs):
         print(t)
+    sys.stdout.flush()
     for p in problems:
         say('problem: ' + p)
     say('wrote %s/table.md, table.txt, results.json%s' % (args.out, ', latency.png' if png else ''))
@@ -457,8 +472,8 @@ def main():
     r.add_argument('--smp', type=int, default=4)
     r.add_argument('--timeout', type=int, default=1800)
     r.add_argument('--mod', default='', help='module parameters, comma separated')
-    r.add_argument('--mem-n', type=int, default=64)
-    r.add_argument('--mem-reps', type=int, default=3)
+    r.add_argument('--mem-n', type=int, default=32)
+    r.add_argument('--mem-reps', type=int, default=2)
     r.add_argument('--skip', default='', choices=['', 'rows', 'mem'])
     r.add_argument('--append', default='', help='extra kernel command line')
     p = sub.add_parser('report')

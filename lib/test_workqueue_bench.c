@@ -4,14 +4,17 @@
  * its peers (tasklets and kthread_worker).
  *
  * Loading the module runs every row (or those whose name contains @only),
- * one after the other, and prints one console line per row:
+ * one after the other, each in a kthread bound to the CPU it names, and
+ * prints one console line per row:
  *
  *   WQBENCH {"row":"lat.idle.irq.percpu","unit":"ns","n":1000,"min":..,
  *            "med":..,"p99":..,"max":..,"mean":..,"q":[..], ...}
  *
  * "q" holds the values at the per-mille ranks of wqbench_ranks[], for
  * plotting distributions.  A first line carries "meta" and a last one
- * "done"; the host side (harness/bench.py) parses both.
+ * "done"; the host side (harness/bench.py) parses both.  A latency, cost
+ * or throughput row stops after @samples samples (@tput_items items per
+ * producer) or @row_ms milliseconds, whichever comes first.
  *
  * Rows, by family:
  *
@@ -44,8 +47,9 @@
  *
  * With hold=<kind> and hold_count=N the module only allocates N workqueues
  * of that kind and keeps them until it is unloaded, so that a script can
- * read the memory they take from /proc/meminfo (percpu memory has no
- * exported counter).  The kinds are those of wqbench_kinds[].
+ * measure the memory they take (harness/bench-guest.sh does it with the
+ * kmem and percpu tracepoints and /proc/meminfo; percpu memory has no
+ * counter a module could read).  The kinds are those of wqbench_kinds[].
  *
  * Every wait is bounded by @timeout_ms.  When one expires, the objects that
  * may still be in use are leaked, the module pins itself (it cannot be
@@ -78,9 +82,9 @@ static unsigned int samples = 1000;
 module_param(samples, uint, 0444);
 MODULE_PARM_DESC(samples, "samples per latency and cost row (default 1000)");
 
-static unsigned int tput_items = 4096;
+static unsigned int tput_items = 16384;
 module_param(tput_items, uint, 0444);
-MODULE_PARM_DESC(tput_items, "work items per producer in a throughput row (default 4096)");
+MODULE_PARM_DESC(tput_items, "work items per producer in a throughput row (default 16384)");
 
 static unsigned int tput_batch = 128;
 module_param(tput_batch, uint, 0444);
@@ -93,6 +97,10 @@ MODULE_PARM_DESC(burst, "blocking items in the kworker burst rows (default 64)")
 static int bench_cpu = 1;
 module_param(bench_cpu, int, 0444);
 MODULE_PARM_DESC(bench_cpu, "CPU where samples are produced (default 1, else the first online)");
+
+static unsigned int row_ms = 2000;
+module_param(row_ms, uint, 0444);
+MODULE_PARM_DESC(row_ms, "time budget of a latency, cost or throughput row, in ms (default 2000)");
 
 static unsigned int gap_us = 50;
 module_param(gap_us, uint, 0444);
@@ -120,7 +128,8 @@ MODULE_PARM_DESC(hold_count, "number of workqueues for hold= (default 0)");
 
 /* Per-mille ranks reported in "q". */
 static const u16 wqbench_ranks[] = {
-	0, 10, 50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950, 990, 999, 1000,
+	0, 5, 10, 25, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600,
+	650, 700, 750, 800, 850, 900, 950, 975, 990, 995, 999, 1000,
 };
 
 /* The CPU that waits for samples produced on bench_cpu, another one if any. */
@@ -385,6 +394,12 @@ static unsigned long wqbench_row_tmo(void)
 	return secs_to_jiffies(row_timeout_s);
 }
 
+/* Past the row's time budget (counted from @t0)? */
+static bool row_over_budget(u64 t0)
+{
+	return ktime_get_ns() - t0 > (u64)row_ms * NSEC_PER_MSEC;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
@@ -614,6 +629,7 @@ static int lat_row(struct row *row, enum lat_mode mode)
 {
 	struct lat_run *r;
 	unsigned int i;
+	u64 t0;
 	int ret;
 
 	ret = row_alloc(row, samples);
@@ -632,7 +648,8 @@ static int lat_row(struct row *row, enum lat_mode mode)
 	init_irq_work(&r->kick, lat_kick_fn);
 	init_completion(&r->done);
 
-	for (i = 0; i < samples; i++) {
+	t0 = ktime_get_ns();
+	for (i = 0; i < samples && !row_over_budget(t0); i++) {
 		reinit_completion(&r->done);
 		WRITE_ONCE(r->queued, false);
 		switch (mode) {
@@ -691,6 +708,7 @@ struct tput_prod {
 	struct completion finished;
 	u64 *s;			/* ns per item, one per batch */
 	unsigned int n;
+	u64 done;		/* items run */
 	u64 t_first, t_last;
 	int ret;
 };
@@ -727,7 +745,7 @@ static int tput_producer(void *data)
 	if (READ_ONCE(run->abort))
 		goto out;
 	p->t_first = ktime_get_ns();
-	for (b = 0; b < run->batches; b++) {
+	for (b = 0; b < run->batches && !row_over_budget(p->t_first); b++) {
 		reinit_completion(&p->batch_done);
 		atomic_set(&p->left, run->inflight);
 		t0 = ktime_get_ns();
@@ -739,6 +757,7 @@ static int tput_producer(void *data)
 		}
 		t1 = ktime_get_ns();
 		p->s[p->n++] = div_u64(t1 - t0, run->inflight);
+		p->done += run->inflight;
 	}
 	p->t_last = ktime_get_ns();
 out:
@@ -783,7 +802,7 @@ static int tput_row(struct row *row)
 	unsigned int nr = row->all_cpus ? num_online_cpus() : 1;
 	unsigned int inflight = row->many ? max(tput_batch, 1U) : 1;
 	unsigned int batches = max(tput_items / inflight, 1U);
-	u64 first = U64_MAX, last = 0;
+	u64 first = U64_MAX, last = 0, items = 0;
 	struct tput_run *run;
 	unsigned int i, j, k = 0;
 	int cpu, ret;
@@ -834,12 +853,13 @@ static int tput_row(struct row *row)
 			row_add(row, p->s[j]);
 		first = min(first, p->t_first);
 		last = max(last, p->t_last);
+		items += p->done;
 		for (j = 0; j < inflight; j++)
 			bitem_sync(&p->items[j]);
 	}
 	if (!ret && last > first)
 		row_extra(row, ",\"rate\":%llu,\"producers\":%u,\"inflight\":%u",
-			  div64_u64((u64)nr * batches * inflight * NSEC_PER_SEC, last - first),
+			  div64_u64(items * NSEC_PER_SEC, last - first),
 			  nr, inflight);
 	mech_teardown(&run->mech);
 free_run:
@@ -901,7 +921,7 @@ static int op_row(struct row *row)
 	enum op_kind kind = row->op;
 	unsigned int i, hits = 0;
 	struct op_run *r;
-	u64 t0, t1;
+	u64 t_row, t0, t1;
 	int ret;
 
 	ret = row_alloc(row, samples);
@@ -921,7 +941,8 @@ static int op_row(struct row *row)
 	if (kind == OP_MOD_DELAYED_PENDING)
 		queue_delayed_work(r->wq, &r->dwork, 3600 * HZ);
 
-	for (i = 0; i < samples; i++) {
+	t_row = ktime_get_ns();
+	for (i = 0; i < samples && !row_over_budget(t_row); i++) {
 		reinit_completion(&r->done);
 		t0 = ktime_get_ns();
 		switch (kind) {
@@ -982,7 +1003,6 @@ static int op_row(struct row *row)
 
 /* ---------------------------------------------------------------------- */
 /* kworkers alive around a burst of blocking items */
-
 
 struct burst_run;
 
@@ -1127,6 +1147,7 @@ static void wqbench_meta(void)
 		       num_online_cpus(), bench_cpu, ctl_cpu, HZ);
 	seq_buf_printf(&sb, ",\"samples\":%u,\"tput_items\":%u,\"tput_batch\":%u,\"burst\":%u",
 		       samples, tput_items, tput_batch, burst);
+	seq_buf_printf(&sb, ",\"row_ms\":%u", row_ms);
 	seq_buf_puts(&sb, ",\"ranks\":[");
 	for (i = 0; i < ARRAY_SIZE(wqbench_ranks); i++)
 		seq_buf_printf(&sb, "%s%u", i ? "," : "", wqbench_ranks[i]);
