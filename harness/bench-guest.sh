@@ -14,11 +14,11 @@
 #
 # Settings come from the kernel command line (wqh.env.NAME=VALUE):
 #   WQB_MOD       module parameters, comma separated (samples=500,only=lat)
-#   WQB_MEM_N     workqueues per kind and load                [32]
+#   WQB_MEM_N     workqueues per kind and load                [64]
 #   WQB_MEM_REPS  repetitions of the memory measurement       [2]
 #   WQB_SKIP      "rows", "mem" or empty: skip that part
 
-mem_n=${WQB_MEM_N:-32}
+mem_n=${WQB_MEM_N:-64}
 mem_reps=${WQB_MEM_REPS:-2}
 kinds="percpu percpu_reclaim highpri unbound unbound_reclaim ordered bh bh_highpri"
 

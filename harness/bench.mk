@@ -13,17 +13,17 @@
 #   BENCH_SMP     guest CPUs, the same for both                 [4]
 #   BENCH_ARGS    module parameters, comma separated, e.g.
 #                 samples=2000,only=lat.                        []
-#   BENCH_MEM_N   workqueues per kind in the memory rows        [32]
+#   BENCH_MEM_N   workqueues per kind in the memory rows        [64]
 #   BENCH_IMPLS   implementations    [mainline, plus ours when it exists]
 #   BENCH_OUT     output folder (ignored by git)                [out/bench]
 
 BENCH_ROUNDS ?= 3
 BENCH_SMP ?= 4
 BENCH_ARGS ?=
-BENCH_MEM_N ?= 32
+BENCH_MEM_N ?= 64
 BENCH_IMPLS ?= mainline $(if $(wildcard kernel/workqueue.c),ours)
 BENCH_OUT ?= $(CURDIR)/out/bench
-BENCH_TIMEOUT ?= 1800
+BENCH_TIMEOUT ?= 900
 # matplotlib comes from Debian's python3-matplotlib.
 BENCH_PY ?= /usr/bin/python3
 

@@ -26,11 +26,12 @@
  *  lat.idle.task.<m>  the same, queued by a kthread running on bench_cpu,
  *                     which then sleeps until the callback runs.
  *  lat.busy.<m>       queued from hard interrupt context while the pool is
- *                     busy: a "noise" item of <m> runs on bench_cpu, raises
- *                     an irq_work on its own CPU, whose handler queues the
- *                     sample; the noise returns as soon as the sample is
- *                     queued, so the figure is the hand-over from a running
- *                     item to the next one plus the queueing call.
+ *                     busy: a "noise" item of <m>, queued on bench_cpu,
+ *                     raises an irq_work on its own CPU, whose handler
+ *                     queues the sample to the same pool; the noise returns
+ *                     as soon as the sample is queued, so the figure is the
+ *                     hand-over from a running item to the next one plus
+ *                     the queueing call.
  *  tput.<wq>.<p>.<f>  throughput of empty items: <p> is p1 (one producer
  *                     kthread, on bench_cpu) or pall (one per online CPU,
  *                     started together); <f> is f1 (one item in flight:
@@ -255,14 +256,17 @@ static void bitem_init(struct bitem *it, struct mech *m, bitem_fn_t fn, void *ct
 	}
 }
 
-/* Queue @it on the local CPU (or its pod, or its worker). */
-static bool bitem_queue(struct bitem *it)
+/*
+ * Queue @it.  A work item goes to @cpu (WORK_CPU_UNBOUND: the local CPU),
+ * a tasklet to the local CPU, a kthread_work to its worker.
+ */
+static bool bitem_queue(struct bitem *it, int cpu)
 {
 	struct mech *m = it->mech;
 
 	switch (m->desc->type) {
 	case MECH_WQ:
-		return queue_work(m->wq, &it->work);
+		return queue_work_on(cpu, m->wq, &it->work);
 	case MECH_TASKLET:
 		if (test_bit(TASKLET_STATE_SCHED, &it->tasklet.state))
 			return false;
@@ -591,7 +595,12 @@ static void lat_produce(void *info)
 	struct lat_run *r = info;
 
 	r->t_queue = ktime_get_ns();
-	if (!bitem_queue(&r->sample))
+	/*
+	 * bench_cpu is the local CPU, except in busy rows of an unbound
+	 * workqueue, whose noise may run anywhere: the sample then still
+	 * goes to the pool of bench_cpu's pod, the one the noise keeps busy.
+	 */
+	if (!bitem_queue(&r->sample, bench_cpu))
 		r->badq++;
 	WRITE_ONCE(r->queued, true);
 }
@@ -619,7 +628,7 @@ static void lat_noise_start(void *info)
 {
 	struct lat_run *r = info;
 
-	if (!bitem_queue(&r->noise))
+	if (!bitem_queue(&r->noise, bench_cpu))
 		r->badq++;
 }
 
@@ -750,7 +759,7 @@ static int tput_producer(void *data)
 		atomic_set(&p->left, run->inflight);
 		t0 = ktime_get_ns();
 		for (i = 0; i < run->inflight; i++)
-			bitem_queue(&p->items[i]);
+			bitem_queue(&p->items[i], WORK_CPU_UNBOUND);
 		if (!wait_for_completion_timeout(&p->batch_done, wqbench_tmo())) {
 			p->ret = -ETIMEDOUT;
 			goto out;
