@@ -244,7 +244,15 @@ static void bitem_init(struct bitem *it, struct mech *m, bitem_fn_t fn, void *ct
 	it->ctx = ctx;
 	switch (m->desc->type) {
 	case MECH_WQ:
-		INIT_WORK(&it->work, bitem_work_fn);
+		/*
+		 * Lockdep gives work items one class per INIT_WORK() site.
+		 * BH items run in softirq and the others in process context:
+		 * two sites, so that lockdep does not see one class in both.
+		 */
+		if (m->desc->wq_flags & WQ_BH)
+			INIT_WORK(&it->work, bitem_work_fn);
+		else
+			INIT_WORK(&it->work, bitem_work_fn);
 		break;
 	case MECH_TASKLET:
 	case MECH_TASKLET_HI:
