@@ -22,10 +22,20 @@ flock 9
 
 kmake() { make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 
+# Our test modules are only configured once their source is in the repo.
+missing_modules() {
+	local sym file
+	for sym in WORKQUEUE_KUNIT_TEST:workqueue_kunit TEST_WORKQUEUE:test_workqueue \
+		   TEST_WORKQUEUE_BENCH:test_workqueue_bench; do
+		file=${sym#*:}
+		[ -f "$REPO/lib/$file.c" ] || echo "--disable ${sym%%:*}"
+	done
+}
+
 frags="$REPO/harness/configs/qemu.config"
 [ "$config" = debug ] && frags="$frags $REPO/harness/configs/debug.config"
 stamp="$obj/.wq-config"
-want=$(cat $frags | md5sum | cut -d' ' -f1)-$impl
+want=$( (cat $frags; missing_modules) | md5sum | cut -d' ' -f1)-$impl
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	say "configuring $impl/$config"
 	rm -f "$stamp"
@@ -34,12 +44,15 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 		KCONFIG_CONFIG="$obj/.config" "$tree/scripts/kconfig/merge_config.sh" \
 			-m -O "$obj" "$obj/.config" $frags &&
 		"$tree/scripts/config" --file "$obj/.config" \
-			--set-str LOCALVERSION "-wq-$impl" --disable LOCALVERSION_AUTO &&
+			--set-str LOCALVERSION "-wq-$impl" --disable LOCALVERSION_AUTO \
+			$(missing_modules) &&
 		kmake olddefconfig
 	} >"$obj/config.log" 2>&1 || die "configuring $impl/$config failed; see $obj/config.log"
 	# Every y/m the fragments ask for must have survived olddefconfig.
 	bad=$(grep -h '^CONFIG_.*=[ym]$' $frags | while read -r l; do
-		grep -qx "$l" "$obj/.config" || echo "${l%%=*}"
+		grep -qx "$l" "$obj/.config" ||
+			missing_modules | grep -q -x -- "--disable $(echo "${l%%=*}" | cut -c8-)" ||
+			echo "${l%%=*}"
 	done)
 	[ -z "$bad" ] || die "config $config: not set in $impl's .config: $(echo $bad)"
 	echo "$want" >"$stamp"
