@@ -40,7 +40,9 @@
  *                     ns per item of each batch; "rate" is items/s over the
  *                     whole row (all producers, first queue to last end).
  *  op.<call>.<case>   cost of one call (or of a queue+call round trip),
- *                     measured by a kthread on bench_cpu.
+ *                     measured by a kthread on bench_cpu; the rows that
+ *                     queue start each sample from an idle pool, so that
+ *                     queue_work() includes waking a worker.
  *  res.kworkers.<wq>.{before,during,after}
  *                     kworker threads alive (tasks with PF_WQ_WORKER) before
  *                     a burst of @burst items that block, while all of them
@@ -1003,7 +1005,14 @@ static int op_row(struct row *row)
 			pr_err("%s: flush_work() returned before the item ran\n", row->name);
 			ret = -EINVAL;
 		}
-		if (!(i & 63))
+		/*
+		 * The queueing rows start from an idle pool: let the worker
+		 * finish and go to sleep, or the next queue_work() finds it
+		 * still running and skips the wakeup, depending on timing.
+		 */
+		if (kind == OP_QUEUE || kind == OP_FLUSH_RT || kind == OP_CANCEL_RT)
+			usleep_range(gap_us, gap_us * 2 + 1);
+		else if (!(i & 63))
 			cond_resched();
 	}
 
