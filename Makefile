@@ -27,6 +27,9 @@ help:
 	@echo 'make check      checkpatch --strict, kernel-doc, sparse and W=1 on our files'
 	@echo 'make build      build one kernel: IMPL=mainline|ours CONFIG=qemu|debug'
 	@echo 'make kunit      KUnit suites for IMPL;  make kselftest: kselftests for IMPL/CONFIG'
+	@echo 'make bench      v6.12 against ours (and tasklets, kthread_worker): out/bench/'
+	@echo 'make torture    long torture run with CPU hotplug churn on the debug config'
+	@echo 'make patches    the patch series in out/patches/;  make patches-check'
 	@echo 'make clean      remove $(BUILD)'
 	@echo 'Variables: IMPL CONFIG BUILD JOBS TIMEOUT TEST_IMPLS'
 
