@@ -1553,9 +1553,12 @@ static void wq_update_max_active(struct workqueue_struct *wq)
 
 	WRITE_ONCE(wq->max_active, max);
 	if (wq->flags & WQ_UNBOUND) {
-		raw_spin_lock_irq(&wq->active.lock);
+		unsigned long flags;
+
+		/* may run in early boot with IRQs still disabled */
+		raw_spin_lock_irqsave(&wq->active.lock, flags);
 		wq->active.max = max;
-		raw_spin_unlock_irq(&wq->active.lock);
+		raw_spin_unlock_irqrestore(&wq->active.lock, flags);
 	}
 	if (max)
 		wq_refill_active(wq);
