@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kernel/workqueue.c - run functions asynchronously in kernel threads or BH
+ * Workqueues: run functions asynchronously in kernel threads or in BH
  *
  * THE MAP
  * =======
@@ -31,7 +31,7 @@
  *
  *  1. queue_work_on() wins the PENDING bit of work->data, so the caller
  *     owns the item; a disabled item hands the bit straight back.
- *  2. __queue_work() picks the pwq of the target CPU (or pod).  If the item
+ *  2. enqueue_work() picks the pwq of the target CPU (or pod).  If the item
  *     is still running on another pool of the same workqueue it goes there
  *     instead, so that an item never runs twice at once.  Under pool->lock
  *     the item is counted in pwq->nr_in_flight[color], work->data is set to
@@ -436,7 +436,7 @@ static void show_one_worker_pool(struct worker_pool *pool);
 static void put_pwq(struct pool_workqueue *pwq);
 static void pwq_dec_nr_in_flight(struct pool_workqueue *pwq,
 				 unsigned long data);
-static void __queue_work(int cpu, struct workqueue_struct *wq,
+static void enqueue_work(int cpu, struct workqueue_struct *wq,
 			 struct work_struct *work);
 static bool kick_pool(struct worker_pool *pool);
 #ifdef CONFIG_SYSFS
@@ -445,22 +445,28 @@ static void workqueue_sysfs_unregister(struct workqueue_struct *wq);
 static inline void workqueue_sysfs_unregister(struct workqueue_struct *wq) { }
 #endif
 
-#define for_each_cpu_pool(pool, cpu)					\
-	for ((pool) = &per_cpu(cpu_pools, cpu)[0];			\
-	     (pool) < &per_cpu(cpu_pools, cpu)[NR_STD_WORKER_POOLS]; (pool)++)
-
-#define for_each_bh_pool(pool, cpu)					\
-	for ((pool) = &per_cpu(bh_pools, cpu)[0];			\
-	     (pool) < &per_cpu(bh_pools, cpu)[NR_STD_WORKER_POOLS]; (pool)++)
+/* the normal and the highpri pool of @cpu, threaded or BH */
+#define for_each_std_pool(pool, cpu, pools)				\
+	for (int __i = 0; __i < NR_STD_WORKER_POOLS &&			\
+	     ((pool) = &per_cpu(pools, cpu)[__i], true); __i++)
+#define for_each_cpu_pool(pool, cpu)	for_each_std_pool(pool, cpu, cpu_pools)
+#define for_each_bh_pool(pool, cpu)	for_each_std_pool(pool, cpu, bh_pools)
 
 /* iterate all pools; needs wq_pool_mutex or RCU */
 #define for_each_pool(pool, id)						\
 	idr_for_each_entry(&worker_pool_idr, pool, id)
 
+static inline struct list_head *wq_pwq_list(struct workqueue_struct *wq)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held() &&
+			 !lockdep_is_held(&wq->mutex),
+			 "RCU or wq->mutex needed");
+	return &wq->pwqs;
+}
+
 /* iterate the pwqs of @wq; needs wq->mutex or RCU */
 #define for_each_pwq(pwq, wq)						\
-	list_for_each_entry_rcu((pwq), &(wq)->pwqs, pwqs_node,		\
-				lockdep_is_held(&(wq)->mutex))
+	list_for_each_entry_rcu((pwq), wq_pwq_list(wq), pwqs_node, true)
 
 static bool pool_is_highpri(struct worker_pool *pool)
 {
@@ -573,9 +579,9 @@ static void work_set_offq_owned(struct work_struct *work, unsigned long offq)
  */
 static void work_release(struct work_struct *work, unsigned long offq)
 {
-	smp_wmb();
+	smp_wmb();	/* our updates before the next owner's, see above */
 	work_set_data(work, offq);
-	smp_mb();
+	smp_mb();	/* the release before the function's loads */
 }
 
 /*
@@ -624,7 +630,7 @@ static bool work_claim(struct work_struct *work)
 
 #ifdef CONFIG_DEBUG_OBJECTS_WORK
 
-static const struct debug_obj_descr work_debug_descr;
+static const struct debug_obj_descr work_odebug;
 
 static void *work_debug_hint(void *addr)
 {
@@ -644,9 +650,9 @@ static bool work_fixup_active(void *addr, enum debug_obj_state state,
 		return false;
 	cancel_work_sync(addr);
 	if (free)
-		debug_object_free(addr, &work_debug_descr);
+		debug_object_free(addr, &work_odebug);
 	else
-		debug_object_init(addr, &work_debug_descr);
+		debug_object_init(addr, &work_odebug);
 	return true;
 }
 
@@ -660,7 +666,7 @@ static bool work_fixup_free(void *addr, enum debug_obj_state state)
 	return work_fixup_active(addr, state, true);
 }
 
-static const struct debug_obj_descr work_debug_descr = {
+static const struct debug_obj_descr work_odebug = {
 	.name			= "work_struct",
 	.debug_hint		= work_debug_hint,
 	.is_static_object	= work_is_static_object,
@@ -670,33 +676,33 @@ static const struct debug_obj_descr work_debug_descr = {
 
 static void debug_work_activate(struct work_struct *work)
 {
-	debug_object_activate(work, &work_debug_descr);
+	debug_object_activate(work, &work_odebug);
 }
 
 static void debug_work_deactivate(struct work_struct *work)
 {
-	debug_object_deactivate(work, &work_debug_descr);
+	debug_object_deactivate(work, &work_odebug);
 }
 
 void __init_work(struct work_struct *work, int onstack)
 {
 	if (onstack)
-		debug_object_init_on_stack(work, &work_debug_descr);
+		debug_object_init_on_stack(work, &work_odebug);
 	else
-		debug_object_init(work, &work_debug_descr);
+		debug_object_init(work, &work_odebug);
 }
 EXPORT_SYMBOL_GPL(__init_work);
 
 void destroy_work_on_stack(struct work_struct *work)
 {
-	debug_object_free(work, &work_debug_descr);
+	debug_object_free(work, &work_odebug);
 }
 EXPORT_SYMBOL_GPL(destroy_work_on_stack);
 
 void destroy_delayed_work_on_stack(struct delayed_work *dwork)
 {
 	destroy_timer_on_stack(&dwork->timer);
-	debug_object_free(&dwork->work, &work_debug_descr);
+	debug_object_free(&dwork->work, &work_odebug);
 }
 EXPORT_SYMBOL_GPL(destroy_delayed_work_on_stack);
 
@@ -815,7 +821,7 @@ static void worker_leave_idle(struct worker *worker)
  * a freed item whose memory is reused for a new item must not wait for the
  * old one.
  */
-static struct worker *find_worker_executing_work(struct worker_pool *pool,
+static struct worker *find_running_worker(struct worker_pool *pool,
 						 struct work_struct *work)
 {
 	struct worker *worker;
@@ -857,7 +863,7 @@ static bool assign_work(struct work_struct *work, struct worker *worker)
 
 	lockdep_assert_held(&worker->pool->lock);
 
-	busy = find_worker_executing_work(worker->pool, work);
+	busy = find_running_worker(worker->pool, work);
 	if (unlikely(busy)) {
 		move_linked_works(work, &busy->scheduled);
 		return false;
@@ -1230,9 +1236,13 @@ static void wq_cpu_intensive_report(work_func_t func)
 		count = ++wci_funcs[i].count;
 	raw_spin_unlock_irqrestore(&wci_lock, flags);
 
-	if (thresh && count >= thresh && is_power_of_2(count + 1 - thresh))
-		printk_deferred(KERN_WARNING "workqueue: %ps hogged CPU for >%luus %lu times, consider switching to WQ_UNBOUND\n",
-				func, wq_cpu_intensive_thresh_us, count);
+	if (thresh && count >= thresh && is_power_of_2(count + 1 - thresh)) {
+		/* called under pool->lock from the tick */
+		printk_deferred_enter();
+		pr_warn("workqueue: %ps hogged CPU for >%luus %lu times, consider switching to WQ_UNBOUND\n",
+			func, wq_cpu_intensive_thresh_us, count);
+		printk_deferred_exit();
+	}
 }
 #else
 static inline void wq_cpu_intensive_report(work_func_t func) { }
@@ -1252,7 +1262,7 @@ void wq_worker_running(struct task_struct *task)
 		return;
 
 	/*
-	 * Don't let unbind_workers() slip in between the flag test and the
+	 * Don't let pools_unbind() slip in between the flag test and the
 	 * increment: it zeroes nr_running of a pool it disassociates.
 	 */
 	preempt_disable();
@@ -1287,7 +1297,7 @@ void wq_worker_sleeping(struct task_struct *task)
 	pool = worker->pool;
 	WRITE_ONCE(worker->sleeping, 1);
 	raw_spin_lock_irq(&pool->lock);
-	/* unbind_workers() may have run meanwhile and reset nr_running */
+	/* pools_unbind() may have run meanwhile and reset nr_running */
 	if (!(worker->flags & WORKER_NOT_RUNNING)) {
 		pool->nr_running--;
 		kick_pool(pool);
@@ -1382,7 +1392,7 @@ static void put_pwq_unlocked(struct pool_workqueue *pwq)
 	raw_spin_unlock_irqrestore(&pwq->pool->lock, flags);
 }
 
-static bool pwq_is_empty(struct pool_workqueue *pwq)
+static bool pwq_idle(struct pool_workqueue *pwq)
 {
 	return !pwq->nr_active && list_empty(&pwq->inactive_works);
 }
@@ -1666,8 +1676,6 @@ static void pwq_release_workfn(struct kthread_work *work)
 static void init_pwq(struct pool_workqueue *pwq, struct workqueue_struct *wq,
 		     struct worker_pool *pool)
 {
-	BUG_ON((unsigned long)pwq & ~WORK_STRUCT_PWQ_MASK);
-
 	memset(pwq, 0, sizeof(*pwq));
 	pwq->pool = pool;
 	pwq->wq = wq;
@@ -1740,7 +1748,7 @@ static int wq_select_unbound_cpu(int cpu)
 	return next;
 }
 
-static void __queue_work(int cpu, struct workqueue_struct *wq,
+static void enqueue_work(int cpu, struct workqueue_struct *wq,
 			 struct work_struct *work)
 {
 	struct pool_workqueue *pwq;
@@ -1776,7 +1784,7 @@ retry:
 		struct worker *worker;
 
 		raw_spin_lock(&last_pool->lock);
-		worker = find_worker_executing_work(last_pool, work);
+		worker = find_running_worker(last_pool, work);
 		if (worker && worker->current_pwq->wq == wq) {
 			pwq = worker->current_pwq;
 			pool = last_pool;
@@ -1850,7 +1858,7 @@ bool queue_work_on(int cpu, struct workqueue_struct *wq,
 	local_irq_save(irq_flags);
 	queued = work_claim(work);
 	if (queued)
-		__queue_work(cpu, wq, work);
+		enqueue_work(cpu, wq, work);
 	local_irq_restore(irq_flags);
 	return queued;
 }
@@ -1897,7 +1905,7 @@ bool queue_work_node(int node, struct workqueue_struct *wq,
 	local_irq_save(irq_flags);
 	queued = work_claim(work);
 	if (queued)
-		__queue_work(select_numa_node_cpu(node), wq, work);
+		enqueue_work(select_numa_node_cpu(node), wq, work);
 	local_irq_restore(irq_flags);
 	return queued;
 }
@@ -1907,17 +1915,17 @@ EXPORT_SYMBOL_GPL(queue_work_node);
  * delayed_work_timer_fn - queue a delayed work item when its timer fires
  * @t: the delayed work's timer
  *
- * The timer is IRQ-safe, so IRQs are already off as __queue_work() wants.
+ * The timer is IRQ-safe, so IRQs are already off as enqueue_work() wants.
  */
 void delayed_work_timer_fn(struct timer_list *t)
 {
 	struct delayed_work *dwork = from_timer(dwork, t, timer);
 
-	__queue_work(dwork->cpu, dwork->wq, &dwork->work);
+	enqueue_work(dwork->cpu, dwork->wq, &dwork->work);
 }
 EXPORT_SYMBOL(delayed_work_timer_fn);
 
-static void __queue_delayed_work(int cpu, struct workqueue_struct *wq,
+static void enqueue_delayed_work(int cpu, struct workqueue_struct *wq,
 				 struct delayed_work *dwork,
 				 unsigned long delay)
 {
@@ -1931,7 +1939,7 @@ static void __queue_delayed_work(int cpu, struct workqueue_struct *wq,
 
 	/* no delay means now, not at the next tick */
 	if (!delay) {
-		__queue_work(cpu, wq, work);
+		enqueue_work(cpu, wq, work);
 		return;
 	}
 
@@ -1972,7 +1980,7 @@ bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 	local_irq_save(irq_flags);
 	queued = work_claim(&dwork->work);
 	if (queued)
-		__queue_delayed_work(cpu, wq, dwork, delay);
+		enqueue_delayed_work(cpu, wq, dwork, delay);
 	local_irq_restore(irq_flags);
 	return queued;
 }
@@ -2002,7 +2010,7 @@ bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 
 	was_pending = work_grab(&dwork->work, WORK_CANCEL_DELAYED, &irq_flags);
 	if (!work_refuse_if_disabled(&dwork->work))
-		__queue_delayed_work(cpu, wq, dwork, delay);
+		enqueue_delayed_work(cpu, wq, dwork, delay);
 	local_irq_restore(irq_flags);
 	return was_pending;
 }
@@ -2014,7 +2022,7 @@ static void rcu_work_rcufn(struct rcu_head *rcu)
 	unsigned long irq_flags;
 
 	local_irq_save(irq_flags);
-	__queue_work(WORK_CPU_UNBOUND, rwork->wq, &rwork->work);
+	enqueue_work(WORK_CPU_UNBOUND, rwork->wq, &rwork->work);
 	local_irq_restore(irq_flags);
 }
 
@@ -2197,8 +2205,11 @@ static int worker_thread(void *arg)
 
 	for (;;) {
 		raw_spin_lock_irq(&pool->lock);
-		if (unlikely(worker->flags & WORKER_DIE))
+		if (unlikely(worker->flags & WORKER_DIE)) {
+			/* a wakeup meant for work may have hit us: pass it on */
+			kick_pool(pool);
 			break;
+		}
 
 		worker_leave_idle(worker);
 		worker_run_pool(worker);
@@ -2479,15 +2490,15 @@ static void check_flush_dependency(struct workqueue_struct *target_wq,
 		  target_wq->name, target_func);
 }
 
-struct wq_barrier {
+struct wq_barrier_item {
 	struct work_struct	work;
 	struct completion	done;
 	struct task_struct	*task;	/* the waiter, for show_pwq() */
 };
 
-static void wq_barrier_func(struct work_struct *work)
+static void barrier_workfn(struct work_struct *work)
 {
-	struct wq_barrier *barr = container_of(work, struct wq_barrier, work);
+	struct wq_barrier_item *barr = container_of(work, struct wq_barrier_item, work);
 
 	complete(&barr->done);
 }
@@ -2496,8 +2507,8 @@ static void wq_barrier_func(struct work_struct *work)
  * Queue @barr to complete after @target: behind it on its list, or first
  * for @worker if @worker is running it.  pool->lock held.
  */
-static void insert_wq_barrier(struct pool_workqueue *pwq,
-			      struct wq_barrier *barr,
+static void queue_barrier(struct pool_workqueue *pwq,
+			      struct wq_barrier_item *barr,
 			      struct work_struct *target,
 			      struct worker *worker)
 {
@@ -2507,7 +2518,7 @@ static void insert_wq_barrier(struct pool_workqueue *pwq,
 	struct list_head *before;
 	int color;
 
-	INIT_WORK_ONSTACK_KEY(&barr->work, wq_barrier_func,
+	INIT_WORK_ONSTACK_KEY(&barr->work, barrier_workfn,
 			      (pwq->wq->flags & WQ_BH) ? &bh_key : &thread_key);
 	__set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(&barr->work));
 	/* waiting on the barrier is waiting on @target for lockdep */
@@ -2532,7 +2543,7 @@ static void insert_wq_barrier(struct pool_workqueue *pwq,
 }
 
 /* make lockdep see a wait on @wq, or on @work executing on @wq */
-static void touch_wq_lockdep_map(struct workqueue_struct *wq)
+static void lockdep_touch_wq(struct workqueue_struct *wq)
 {
 #ifdef CONFIG_LOCKDEP
 	if (unlikely(!wq->lockdep_map))
@@ -2546,7 +2557,7 @@ static void touch_wq_lockdep_map(struct workqueue_struct *wq)
 #endif
 }
 
-static void touch_work_lockdep_map(struct work_struct *work,
+static void lockdep_touch_work(struct work_struct *work,
 				   struct workqueue_struct *wq)
 {
 #ifdef CONFIG_LOCKDEP
@@ -2644,7 +2655,7 @@ void __flush_workqueue(struct workqueue_struct *wq)
 	if (WARN_ON(!wq_online))
 		return;
 
-	touch_wq_lockdep_map(wq);
+	lockdep_touch_wq(wq);
 
 	mutex_lock(&wq->mutex);
 	if (wq->flush_leader) {
@@ -2695,7 +2706,7 @@ void drain_workqueue(struct workqueue_struct *wq)
 		mutex_lock(&wq->mutex);
 		for_each_pwq(pwq, wq) {
 			raw_spin_lock_irq(&pwq->pool->lock);
-			busy |= !pwq_is_empty(pwq);
+			busy |= !pwq_idle(pwq);
 			raw_spin_unlock_irq(&pwq->pool->lock);
 		}
 		if (!busy)
@@ -2717,7 +2728,7 @@ EXPORT_SYMBOL_GPL(drain_workqueue);
  * Queue a barrier behind the last queued or running instance of @work.
  * Returns false if @work is idle.
  */
-static bool start_flush_work(struct work_struct *work, struct wq_barrier *barr,
+static bool flush_work_prepare(struct work_struct *work, struct wq_barrier_item *barr,
 			     bool from_cancel)
 {
 	struct worker *worker = NULL;
@@ -2737,7 +2748,7 @@ static bool start_flush_work(struct work_struct *work, struct wq_barrier *barr,
 		if (unlikely(pwq->pool != pool))
 			goto idle_unlock;
 	} else {
-		worker = find_worker_executing_work(pool, work);
+		worker = find_running_worker(pool, work);
 		if (!worker)
 			goto idle_unlock;
 		pwq = worker->current_pwq;
@@ -2745,16 +2756,16 @@ static bool start_flush_work(struct work_struct *work, struct wq_barrier *barr,
 
 	wq = pwq->wq;
 	check_flush_dependency(wq, work, from_cancel);
-	insert_wq_barrier(pwq, barr, work, worker);
+	queue_barrier(pwq, barr, work, worker);
 	raw_spin_unlock_irq(&pool->lock);
 
-	touch_work_lockdep_map(work, wq);
+	lockdep_touch_work(work, wq);
 	/*
 	 * In an ordered or rescuer-backed wq, waiting for an item from inside
 	 * the wq can deadlock even if it is not the item itself: tell lockdep.
 	 */
 	if (!from_cancel && (wq->saved_max_active == 1 || wq->rescuer))
-		touch_wq_lockdep_map(wq);
+		lockdep_touch_wq(wq);
 
 	rcu_read_unlock();
 	return true;
@@ -2766,16 +2777,16 @@ idle:
 	return false;
 }
 
-static bool __flush_work(struct work_struct *work, bool from_cancel)
+static bool work_flush(struct work_struct *work, bool from_cancel)
 {
-	struct wq_barrier barr;
+	struct wq_barrier_item barr;
 	unsigned long data;
 
 	if (WARN_ON(!wq_online))
 		return false;
 	if (WARN_ON(!work->func))
 		return false;
-	if (!start_flush_work(work, &barr, from_cancel))
+	if (!flush_work_prepare(work, &barr, from_cancel))
 		return false;
 
 	/*
@@ -2815,7 +2826,7 @@ static bool __flush_work(struct work_struct *work, bool from_cancel)
 bool flush_work(struct work_struct *work)
 {
 	might_sleep();
-	return __flush_work(work, false);
+	return work_flush(work, false);
 }
 EXPORT_SYMBOL_GPL(flush_work);
 
@@ -2832,7 +2843,7 @@ bool flush_delayed_work(struct delayed_work *dwork)
 {
 	local_irq_disable();
 	if (del_timer_sync(&dwork->timer))
-		__queue_work(dwork->cpu, dwork->wq, &dwork->work);
+		enqueue_work(dwork->cpu, dwork->wq, &dwork->work);
 	local_irq_enable();
 	return flush_work(&dwork->work);
 }
@@ -2930,7 +2941,7 @@ static bool work_grab(struct work_struct *work, u32 cflags,
 	return ret;
 }
 
-static bool __cancel_work(struct work_struct *work, u32 cflags)
+static bool work_cancel(struct work_struct *work, u32 cflags)
 {
 	unsigned long irq_flags, data;
 	unsigned int disable;
@@ -2952,12 +2963,12 @@ static bool __cancel_work(struct work_struct *work, u32 cflags)
 	return was_pending;
 }
 
-static bool __cancel_work_sync(struct work_struct *work, u32 cflags)
+static bool work_cancel_sync(struct work_struct *work, u32 cflags)
 {
 	bool was_pending;
 
 	/* disabled while we wait, so that nobody can queue it again */
-	was_pending = __cancel_work(work, cflags | WORK_CANCEL_DISABLE);
+	was_pending = work_cancel(work, cflags | WORK_CANCEL_DISABLE);
 
 	if (work_data(work) & WORK_OFFQ_BH)
 		WARN_ON_ONCE(in_hardirq());
@@ -2966,7 +2977,7 @@ static bool __cancel_work_sync(struct work_struct *work, u32 cflags)
 
 	/* nothing can be running before workqueue_init() */
 	if (wq_online)
-		__flush_work(work, true);
+		work_flush(work, true);
 
 	if (!(cflags & WORK_CANCEL_DISABLE))
 		enable_work(work);
@@ -2983,7 +2994,7 @@ static bool __cancel_work_sync(struct work_struct *work, u32 cflags)
  */
 bool cancel_work(struct work_struct *work)
 {
-	return __cancel_work(work, 0);
+	return work_cancel(work, 0);
 }
 EXPORT_SYMBOL(cancel_work);
 
@@ -3003,7 +3014,7 @@ EXPORT_SYMBOL(cancel_work);
  */
 bool cancel_work_sync(struct work_struct *work)
 {
-	return __cancel_work_sync(work, 0);
+	return work_cancel_sync(work, 0);
 }
 EXPORT_SYMBOL_GPL(cancel_work_sync);
 
@@ -3019,7 +3030,7 @@ EXPORT_SYMBOL_GPL(cancel_work_sync);
  */
 bool cancel_delayed_work(struct delayed_work *dwork)
 {
-	return __cancel_work(&dwork->work, WORK_CANCEL_DELAYED);
+	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED);
 }
 EXPORT_SYMBOL(cancel_delayed_work);
 
@@ -3033,7 +3044,7 @@ EXPORT_SYMBOL(cancel_delayed_work);
  */
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return __cancel_work_sync(&dwork->work, WORK_CANCEL_DELAYED);
+	return work_cancel_sync(&dwork->work, WORK_CANCEL_DELAYED);
 }
 EXPORT_SYMBOL(cancel_delayed_work_sync);
 
@@ -3049,7 +3060,7 @@ EXPORT_SYMBOL(cancel_delayed_work_sync);
  */
 bool disable_work(struct work_struct *work)
 {
-	return __cancel_work(work, WORK_CANCEL_DISABLE);
+	return work_cancel(work, WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_work);
 
@@ -3064,7 +3075,7 @@ EXPORT_SYMBOL_GPL(disable_work);
  */
 bool disable_work_sync(struct work_struct *work)
 {
-	return __cancel_work_sync(work, WORK_CANCEL_DISABLE);
+	return work_cancel_sync(work, WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_work_sync);
 
@@ -3105,7 +3116,7 @@ EXPORT_SYMBOL_GPL(enable_work);
  */
 bool disable_delayed_work(struct delayed_work *dwork)
 {
-	return __cancel_work(&dwork->work,
+	return work_cancel(&dwork->work,
 			     WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_delayed_work);
@@ -3118,7 +3129,7 @@ EXPORT_SYMBOL_GPL(disable_delayed_work);
  */
 bool disable_delayed_work_sync(struct delayed_work *dwork)
 {
-	return __cancel_work_sync(&dwork->work,
+	return work_cancel_sync(&dwork->work,
 				  WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
@@ -3267,7 +3278,7 @@ unsigned int work_busy(struct work_struct *work)
 	pool = get_work_pool(work);
 	if (pool) {
 		raw_spin_lock_irqsave(&pool->lock, irq_flags);
-		if (find_worker_executing_work(pool, work))
+		if (find_running_worker(pool, work))
 			busy |= WORK_BUSY_RUNNING;
 		raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
 	}
@@ -3300,16 +3311,16 @@ EXPORT_SYMBOL_GPL(set_worker_desc);
 
 #ifdef CONFIG_SMP
 
-struct work_for_cpu {
+struct wq_on_cpu {
 	struct work_struct	work;
 	long			(*fn)(void *arg);
 	void			*arg;
 	long			ret;
 };
 
-static void work_for_cpu_fn(struct work_struct *work)
+static void work_for_cpu_workfn(struct work_struct *work)
 {
-	struct work_for_cpu *wfc = container_of(work, struct work_for_cpu,
+	struct wq_on_cpu *wfc = container_of(work, struct wq_on_cpu,
 						work);
 
 	wfc->ret = wfc->fn(wfc->arg);
@@ -3329,9 +3340,9 @@ static void work_for_cpu_fn(struct work_struct *work)
 long work_on_cpu_key(int cpu, long (*fn)(void *), void *arg,
 		     struct lock_class_key *key)
 {
-	struct work_for_cpu wfc = { .fn = fn, .arg = arg };
+	struct wq_on_cpu wfc = { .fn = fn, .arg = arg };
 
-	INIT_WORK_ONSTACK_KEY(&wfc.work, work_for_cpu_fn, key);
+	INIT_WORK_ONSTACK_KEY(&wfc.work, work_for_cpu_workfn, key);
 	schedule_work_on(cpu, &wfc.work);
 	flush_work(&wfc.work);
 	destroy_work_on_stack(&wfc.work);
@@ -3978,7 +3989,7 @@ static void free_unused_wq(struct workqueue_struct *wq)
 	kfree(wq);
 }
 
-static int wq_clamp_max_active(int max_active, const char *name)
+static int clamp_max_active(int max_active, const char *name)
 {
 	if (max_active < 1 || max_active > WQ_MAX_ACTIVE)
 		pr_warn("workqueue: max_active %d requested for %s is out of range, clamping between %d and %d\n",
@@ -4019,7 +4030,7 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 	if (flags & WQ_BH)
 		max_active = INT_MAX;
 	else
-		max_active = wq_clamp_max_active(max_active ?: WQ_DFL_ACTIVE,
+		max_active = clamp_max_active(max_active ?: WQ_DFL_ACTIVE,
 						 wq->name);
 
 	wq->flags = flags;
@@ -4117,14 +4128,14 @@ EXPORT_SYMBOL_GPL(alloc_workqueue_lockdep_map);
 #endif
 
 /* anything left that a destroyed workqueue should not have? */
-static bool pwq_busy(struct pool_workqueue *pwq)
+static bool pwq_has_leftovers(struct pool_workqueue *pwq)
 {
 	int color;
 
 	for (color = 0; color < WORK_NR_COLORS; color++)
 		if (pwq->nr_in_flight[color])
 			return true;
-	return !pwq_is_empty(pwq);
+	return !pwq_idle(pwq);
 }
 
 /**
@@ -4164,7 +4175,7 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	mutex_lock(&wq->mutex);
 	for_each_pwq(pwq, wq) {
 		raw_spin_lock_irq(&pwq->pool->lock);
-		if (WARN_ON(pwq_busy(pwq))) {
+		if (WARN_ON(pwq_has_leftovers(pwq))) {
 			pr_warn("%s: %s has the following busy pwq\n",
 				__func__, wq->name);
 			show_pwq(pwq);
@@ -4214,7 +4225,7 @@ void workqueue_set_max_active(struct workqueue_struct *wq, int max_active)
 	if (WARN_ON(wq->flags & __WQ_ORDERED))
 		return;
 
-	max_active = wq_clamp_max_active(max_active, wq->name);
+	max_active = clamp_max_active(max_active, wq->name);
 
 	mutex_lock(&wq->mutex);
 	wq->saved_max_active = max_active;
@@ -4262,7 +4273,7 @@ void workqueue_set_min_active(struct workqueue_struct *wq, int min_active)
 
 #ifdef CONFIG_SMP
 
-static void unbind_workers(int cpu)
+static void pools_unbind(int cpu)
 {
 	struct worker_pool *pool;
 	struct worker *worker;
@@ -4286,7 +4297,7 @@ static void unbind_workers(int cpu)
 	}
 }
 
-static void rebind_workers(struct worker_pool *pool)
+static void pool_rebind(struct worker_pool *pool)
 {
 	struct worker *worker;
 
@@ -4320,7 +4331,7 @@ static void rebind_workers(struct worker_pool *pool)
  * Workers of an unbound pool whose CPUs were all offline had their
  * affinity broken by the scheduler; @cpu is back, restore it.
  */
-static void restore_unbound_workers_cpumask(struct worker_pool *pool, int cpu)
+static void pool_restore_affinity(struct worker_pool *pool, int cpu)
 {
 	struct worker *worker;
 
@@ -4367,9 +4378,9 @@ int workqueue_online_cpu(unsigned int cpu)
 			continue;
 		mutex_lock(&wq_pool_attach_mutex);
 		if (pool->cpu == cpu)
-			rebind_workers(pool);
+			pool_rebind(pool);
 		else if (pool->cpu < 0)
-			restore_unbound_workers_cpumask(pool, cpu);
+			pool_restore_affinity(pool, cpu);
 		mutex_unlock(&wq_pool_attach_mutex);
 	}
 	mutex_unlock(&wq_pool_mutex);
@@ -4386,7 +4397,7 @@ int workqueue_offline_cpu(unsigned int cpu)
 {
 	if (WARN_ON(cpu != smp_processor_id()))
 		return -1;
-	unbind_workers(cpu);
+	pools_unbind(cpu);
 	return 0;
 }
 
@@ -4564,7 +4575,7 @@ static int workqueue_set_unbound_cpumask(cpumask_var_t cpumask)
 	return ret;
 }
 
-static int parse_affn_scope(const char *val)
+static int affn_scope_parse(const char *val)
 {
 	int i;
 
@@ -4579,7 +4590,7 @@ static int parse_affn_scope(const char *val)
 static int wq_affn_dfl_set(const char *val, const struct kernel_param *kp)
 {
 	struct workqueue_struct *wq;
-	int affn = parse_affn_scope(val);
+	int affn = affn_scope_parse(val);
 
 	if (affn < 0 || affn == WQ_AFFN_DFL)
 		return -EINVAL;
@@ -4602,15 +4613,25 @@ static int wq_affn_dfl_get(char *buffer, const struct kernel_param *kp)
 	return scnprintf(buffer, PAGE_SIZE, "%s\n", wq_affn_names[wq_affn_dfl]);
 }
 
-static const struct kernel_param_ops wq_affn_dfl_ops = {
+static const struct kernel_param_ops wq_affn_dfl_param_ops = {
 	.set	= wq_affn_dfl_set,
 	.get	= wq_affn_dfl_get,
 };
-module_param_cb(default_affinity_scope, &wq_affn_dfl_ops, NULL, 0644);
+module_param_cb(default_affinity_scope, &wq_affn_dfl_param_ops, NULL, 0644);
 
 /* ------------------------------------------------------------------------
  * Debug output
  */
+
+/* vprintk() wrapper: the log level of print_worker_info() is the caller's */
+static __printf(1, 2) void wq_printk(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vprintk(fmt, args);
+	va_end(args);
+}
 
 /**
  * print_worker_info - print what a kworker is working on
@@ -4643,129 +4664,149 @@ void print_worker_info(const char *log_lvl, struct task_struct *task)
 
 	if (!fn && !name[0] && !desc[0])
 		return;
-	printk("%sWorkqueue: %s %ps", log_lvl, name, fn);
 	if (strcmp(name, desc))
-		pr_cont(" (%s)", desc);
-	pr_cont("\n");
-}
-
-static void pr_cont_pool_info(struct worker_pool *pool)
-{
-	pr_cont(" cpus=%*pbl", nr_cpumask_bits, pool->attrs->cpumask);
-	if (pool->node != NUMA_NO_NODE)
-		pr_cont(" node=%d", pool->node);
-	pr_cont(" flags=0x%x", pool->flags);
-	if (pool->flags & POOL_BH)
-		pr_cont(" bh%s", pool_is_highpri(pool) ? "-hi" : "");
+		wq_printk("%sWorkqueue: %s %ps (%s)\n", log_lvl, name, fn, desc);
 	else
-		pr_cont(" nice=%d", pool->attrs->nice);
+		wq_printk("%sWorkqueue: %s %ps\n", log_lvl, name, fn);
 }
 
-static void pr_cont_worker_id(struct worker *worker)
+/*
+ * The dumps below assemble each line here and print it whole, so that
+ * lines from other CPUs can't cut into them.  A line that fills up is
+ * printed and continued on the next one.
+ */
+struct wq_line {
+	char	buf[256];
+	int	len;
+	bool	comma;		/* next list entry needs a separator */
+};
+
+static __printf(2, 3) void wql_add(struct wq_line *l, const char *fmt, ...)
+{
+	va_list args;
+
+	if (l->len > (int)sizeof(l->buf) - 64) {
+		pr_info("%s\n", l->buf);
+		l->len = scnprintf(l->buf, sizeof(l->buf), "     ");
+	}
+	va_start(args, fmt);
+	l->len += vscnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, args);
+	va_end(args);
+}
+
+static void wql_print(struct wq_line *l)
+{
+	if (l->len)
+		pr_info("%s\n", l->buf);
+	l->len = 0;
+	l->comma = false;
+}
+
+static void wql_pool_info(struct wq_line *l, struct worker_pool *pool)
+{
+	wql_add(l, " cpus=%*pbl", nr_cpumask_bits, pool->attrs->cpumask);
+	if (pool->node != NUMA_NO_NODE)
+		wql_add(l, " node=%d", pool->node);
+	wql_add(l, " flags=0x%x", pool->flags);
+	if (pool->flags & POOL_BH)
+		wql_add(l, " bh%s", pool_is_highpri(pool) ? "-hi" : "");
+	else
+		wql_add(l, " nice=%d", pool->attrs->nice);
+}
+
+static void wql_worker_id(struct wq_line *l, struct worker *worker)
 {
 	if (worker->pool->flags & POOL_BH)
-		pr_cont("bh%s", pool_is_highpri(worker->pool) ? "-hi" : "");
+		wql_add(l, "bh%s", pool_is_highpri(worker->pool) ? "-hi" : "");
 	else
-		pr_cont("%d%s", task_pid_nr(worker->task),
+		wql_add(l, "%d%s", task_pid_nr(worker->task),
 			worker->rescue_wq ? "(RESCUER)" : "");
 }
 
 /*
- * Print a list of items compactly: runs of the same function become
- * "N*func", barriers show the waiting task.
+ * A list of items, compacted: a run of the same function prints as
+ * "N*func", a barrier as the pid of the task waiting on it.
  */
-struct pr_items {
+struct wq_item_run {
 	work_func_t	func;
 	int		count;
-	bool		any;
 };
 
-static void pr_items_flush(struct pr_items *p)
+static void wql_items_end(struct wq_line *l, struct wq_item_run *run)
 {
-	if (!p->count)
+	if (!run->count)
 		return;
-	pr_cont("%s ", p->any ? "," : "");
-	if (p->count > 1)
-		pr_cont("%d*", p->count);
-	pr_cont("%ps", p->func);
-	p->any = true;
-	p->count = 0;
+	wql_add(l, "%s ", l->comma ? "," : "");
+	if (run->count > 1)
+		wql_add(l, "%d*", run->count);
+	wql_add(l, "%ps", run->func);
+	l->comma = true;
+	run->count = 0;
 }
 
-static void pr_items_add(struct pr_items *p, struct work_struct *work)
+static void wql_item(struct wq_line *l, struct wq_item_run *run,
+		     struct work_struct *work)
 {
-	if (work->func == wq_barrier_func) {
-		struct wq_barrier *barr = container_of(work, struct wq_barrier,
-						       work);
-
-		pr_items_flush(p);
-		pr_cont("%s BAR(%d)", p->any ? "," : "",
-			task_pid_nr(barr->task));
-		p->any = true;
+	if (work->func == barrier_workfn) {
+		wql_items_end(l, run);
+		wql_add(l, "%s BAR(%d)", l->comma ? "," : "",
+			task_pid_nr(container_of(work, struct wq_barrier_item,
+						 work)->task));
+		l->comma = true;
 		return;
 	}
-	if (p->count && p->func != work->func)
-		pr_items_flush(p);
-	p->func = work->func;
-	p->count++;
+	if (run->count && run->func != work->func)
+		wql_items_end(l, run);
+	run->func = work->func;
+	run->count++;
 }
 
 /* dump one pwq; its pool->lock held */
 static void show_pwq(struct pool_workqueue *pwq)
 {
 	struct worker_pool *pool = pwq->pool;
-	struct pr_items items = { };
+	struct wq_item_run run = { };
 	struct work_struct *work;
+	struct wq_line line = { };
 	struct worker *worker;
-	bool header = false;
 	int bkt;
 
-	pr_info("  pwq %d:", pool->id);
-	pr_cont_pool_info(pool);
-	pr_cont(" active=%d refcnt=%d%s\n", pwq->nr_active, pwq->refcnt,
+	wql_add(&line, "  pwq %d:", pool->id);
+	wql_pool_info(&line, pool);
+	wql_add(&line, " active=%d refcnt=%d%s", pwq->nr_active, pwq->refcnt,
 		!list_empty(&pwq->mayday_node) ? " MAYDAY" : "");
+	wql_print(&line);
 
 	hash_for_each(pool->busy_hash, bkt, worker, busy_node) {
 		if (worker->current_pwq != pwq)
 			continue;
-		if (header)
-			pr_cont(",");
-		else
-			pr_info("    in-flight:");
-		pr_cont(" ");
-		pr_cont_worker_id(worker);
-		pr_cont(":%ps", worker->current_func);
+		wql_add(&line, "%s ", line.len ? "," : "    in-flight:");
+		wql_worker_id(&line, worker);
+		wql_add(&line, ":%ps", worker->current_func);
 		list_for_each_entry(work, &worker->scheduled, entry)
-			pr_items_add(&items, work);
-		pr_items_flush(&items);
-		items.any = false;
-		header = true;
+			wql_item(&line, &run, work);
+		wql_items_end(&line, &run);
+		line.comma = false;
 	}
-	if (header)
-		pr_cont("\n");
+	wql_print(&line);
 
-	header = false;
 	list_for_each_entry(work, &pool->worklist, entry) {
 		if (get_work_pwq(work) != pwq)
 			continue;
-		if (!header)
-			pr_info("    pending:");
-		header = true;
-		pr_items_add(&items, work);
+		if (!line.len)
+			wql_add(&line, "    pending:");
+		wql_item(&line, &run, work);
 	}
-	if (header) {
-		pr_items_flush(&items);
-		pr_cont("\n");
-	}
+	wql_items_end(&line, &run);
+	wql_print(&line);
 
-	items.any = false;
-	if (!list_empty(&pwq->inactive_works)) {
-		pr_info("    inactive:");
-		list_for_each_entry(work, &pwq->inactive_works, entry)
-			pr_items_add(&items, work);
-		pr_items_flush(&items);
-		pr_cont("\n");
+	list_for_each_entry(work, &pwq->inactive_works, entry) {
+		if (!line.len)
+			wql_add(&line, "    inactive:");
+		wql_item(&line, &run, work);
 	}
+	wql_items_end(&line, &run);
+	wql_print(&line);
 }
 
 /**
@@ -4779,7 +4820,7 @@ void show_one_workqueue(struct workqueue_struct *wq)
 	bool idle = true;
 
 	for_each_pwq(pwq, wq) {
-		if (!pwq_is_empty(pwq)) {
+		if (!pwq_idle(pwq)) {
 			idle = false;
 			break;
 		}
@@ -4790,7 +4831,7 @@ void show_one_workqueue(struct workqueue_struct *wq)
 	pr_info("workqueue %s: flags=0x%x\n", wq->name, wq->flags);
 	for_each_pwq(pwq, wq) {
 		raw_spin_lock_irqsave(&pwq->pool->lock, irq_flags);
-		if (!pwq_is_empty(pwq)) {
+		if (!pwq_idle(pwq)) {
 			/* consoles may queue work: don't print under our lock */
 			printk_deferred_enter();
 			show_pwq(pwq);
@@ -4805,8 +4846,8 @@ void show_one_workqueue(struct workqueue_struct *wq)
 static void show_one_worker_pool(struct worker_pool *pool)
 {
 	unsigned long irq_flags, hung = 0;
+	struct wq_line line = { };
 	struct worker *worker;
-	bool first = true;
 
 	raw_spin_lock_irqsave(&pool->lock, irq_flags);
 	if (pool->nr_workers == pool->nr_idle)
@@ -4816,18 +4857,19 @@ static void show_one_worker_pool(struct worker_pool *pool)
 	if (!list_empty(&pool->worklist))
 		hung = jiffies_to_msecs(jiffies - pool->watchdog_ts) / 1000;
 
+	/* consoles may queue work: don't print synchronously under our lock */
 	printk_deferred_enter();
-	pr_info("pool %d:", pool->id);
-	pr_cont_pool_info(pool);
-	pr_cont(" hung=%lus workers=%d", hung, pool->nr_workers);
+	wql_add(&line, "pool %d:", pool->id);
+	wql_pool_info(&line, pool);
+	wql_add(&line, " hung=%lus workers=%d", hung, pool->nr_workers);
 	if (pool->manager)
-		pr_cont(" manager: %d", task_pid_nr(pool->manager->task));
+		wql_add(&line, " manager: %d", task_pid_nr(pool->manager->task));
 	list_for_each_entry(worker, &pool->idle_list, idle_node) {
-		pr_cont(" %s", first ? "idle: " : "");
-		pr_cont_worker_id(worker);
-		first = false;
+		wql_add(&line, " %s", line.comma ? "" : "idle: ");
+		wql_worker_id(&line, worker);
+		line.comma = true;
 	}
-	pr_cont("\n");
+	wql_print(&line);
 	printk_deferred_exit();
 out:
 	raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
@@ -4924,7 +4966,7 @@ struct wq_device {
 	struct device		dev;
 };
 
-static struct workqueue_struct *dev_to_wq(struct device *dev)
+static struct workqueue_struct *wq_of_dev(struct device *dev)
 {
 	return container_of(dev, struct wq_device, dev)->wq;
 }
@@ -4932,14 +4974,14 @@ static struct workqueue_struct *dev_to_wq(struct device *dev)
 static ssize_t per_cpu_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%d\n", !(dev_to_wq(dev)->flags & WQ_UNBOUND));
+	return sysfs_emit(buf, "%d\n", !(wq_of_dev(dev)->flags & WQ_UNBOUND));
 }
 static DEVICE_ATTR_RO(per_cpu);
 
 static ssize_t max_active_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", dev_to_wq(dev)->saved_max_active);
+	return sysfs_emit(buf, "%d\n", wq_of_dev(dev)->saved_max_active);
 }
 
 static ssize_t max_active_store(struct device *dev,
@@ -4948,9 +4990,9 @@ static ssize_t max_active_store(struct device *dev,
 {
 	int val;
 
-	if (sscanf(buf, "%d", &val) != 1 || val <= 0)
+	if (kstrtoint(buf, 0, &val) || val <= 0)
 		return -EINVAL;
-	workqueue_set_max_active(dev_to_wq(dev), val);
+	workqueue_set_max_active(wq_of_dev(dev), val);
 	return count;
 }
 static DEVICE_ATTR_RW(max_active);
@@ -4990,7 +5032,7 @@ static int edit_nice(struct workqueue_attrs *attrs, const char *buf)
 {
 	int nice;
 
-	if (sscanf(buf, "%d", &nice) != 1 || nice < MIN_NICE || nice > MAX_NICE)
+	if (kstrtoint(buf, 0, &nice) || nice < MIN_NICE || nice > MAX_NICE)
 		return -EINVAL;
 	attrs->nice = nice;
 	return 0;
@@ -5003,7 +5045,7 @@ static int edit_cpumask(struct workqueue_attrs *attrs, const char *buf)
 
 static int edit_affn_scope(struct workqueue_attrs *attrs, const char *buf)
 {
-	int affn = parse_affn_scope(buf);
+	int affn = affn_scope_parse(buf);
 
 	if (affn < 0)
 		return affn;
@@ -5015,7 +5057,7 @@ static int edit_affn_strict(struct workqueue_attrs *attrs, const char *buf)
 {
 	int v;
 
-	if (sscanf(buf, "%d", &v) != 1)
+	if (kstrtoint(buf, 0, &v))
 		return -EINVAL;
 	attrs->affn_strict = v;
 	return 0;
@@ -5024,7 +5066,7 @@ static int edit_affn_strict(struct workqueue_attrs *attrs, const char *buf)
 static ssize_t wq_nice_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	struct workqueue_struct *wq = dev_to_wq(dev);
+	struct workqueue_struct *wq = wq_of_dev(dev);
 	ssize_t len;
 
 	mutex_lock(&wq->mutex);
@@ -5036,13 +5078,13 @@ static ssize_t wq_nice_show(struct device *dev, struct device_attribute *attr,
 static ssize_t wq_nice_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t count)
 {
-	return wq_sysfs_edit_attrs(dev_to_wq(dev), buf, edit_nice) ?: count;
+	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_nice) ?: count;
 }
 
 static ssize_t wq_cpumask_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	struct workqueue_struct *wq = dev_to_wq(dev);
+	struct workqueue_struct *wq = wq_of_dev(dev);
 	ssize_t len;
 
 	mutex_lock(&wq->mutex);
@@ -5056,13 +5098,13 @@ static ssize_t wq_cpumask_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t count)
 {
-	return wq_sysfs_edit_attrs(dev_to_wq(dev), buf, edit_cpumask) ?: count;
+	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_cpumask) ?: count;
 }
 
 static ssize_t wq_affn_scope_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	struct workqueue_struct *wq = dev_to_wq(dev);
+	struct workqueue_struct *wq = wq_of_dev(dev);
 	enum wq_affn_scope scope;
 	ssize_t len;
 
@@ -5081,7 +5123,7 @@ static ssize_t wq_affn_scope_store(struct device *dev,
 				   struct device_attribute *attr,
 				   const char *buf, size_t count)
 {
-	return wq_sysfs_edit_attrs(dev_to_wq(dev), buf, edit_affn_scope) ?:
+	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_affn_scope) ?:
 	       count;
 }
 
@@ -5089,14 +5131,14 @@ static ssize_t wq_affinity_strict_show(struct device *dev,
 				       struct device_attribute *attr,
 				       char *buf)
 {
-	return sysfs_emit(buf, "%d\n", dev_to_wq(dev)->unbound_attrs->affn_strict);
+	return sysfs_emit(buf, "%d\n", wq_of_dev(dev)->unbound_attrs->affn_strict);
 }
 
 static ssize_t wq_affinity_strict_store(struct device *dev,
 					struct device_attribute *attr,
 					const char *buf, size_t count)
 {
-	return wq_sysfs_edit_attrs(dev_to_wq(dev), buf, edit_affn_strict) ?:
+	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_affn_strict) ?:
 	       count;
 }
 
@@ -5108,7 +5150,7 @@ static struct device_attribute wq_sysfs_unbound_attrs[] = {
 	       wq_affinity_strict_store),
 };
 
-static const struct bus_type wq_subsys = {
+static const struct bus_type wq_bus = {
 	.name		= "workqueue",
 	.dev_groups	= wq_sysfs_groups,
 };
@@ -5169,11 +5211,11 @@ ATTRIBUTE_GROUPS(wq_sysfs_cpumask);
 
 static int __init wq_sysfs_init(void)
 {
-	return subsys_virtual_register(&wq_subsys, wq_sysfs_cpumask_groups);
+	return subsys_virtual_register(&wq_bus, wq_sysfs_cpumask_groups);
 }
 core_initcall(wq_sysfs_init);
 
-static void wq_device_release(struct device *dev)
+static void wq_dev_release(struct device *dev)
 {
 	kfree(container_of(dev, struct wq_device, dev));
 }
@@ -5200,8 +5242,8 @@ int workqueue_sysfs_register(struct workqueue_struct *wq)
 	if (!wq_dev)
 		return -ENOMEM;
 	wq_dev->wq = wq;
-	wq_dev->dev.bus = &wq_subsys;
-	wq_dev->dev.release = wq_device_release;
+	wq_dev->dev.bus = &wq_bus;
+	wq_dev->dev.release = wq_dev_release;
 	dev_set_name(&wq_dev->dev, "%s", wq->name);
 
 	/* announce it only once the unbound files exist too */
@@ -5263,7 +5305,7 @@ static unsigned int wq_panic_on_stall;
 module_param_named(panic_on_stall, wq_panic_on_stall, uint, 0644);
 
 /* show the running workers of a stalled per-CPU pool: they hog the CPU */
-static void show_cpu_pool_hog(struct worker_pool *pool)
+static void show_pool_hogs(struct worker_pool *pool)
 {
 	unsigned long irq_flags;
 	struct worker *worker;
@@ -5281,7 +5323,7 @@ static void show_cpu_pool_hog(struct worker_pool *pool)
 	raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
 }
 
-static void show_cpu_pools_hogs(void)
+static void show_stalled_hogs(void)
 {
 	struct worker_pool *pool;
 	int id;
@@ -5290,12 +5332,12 @@ static void show_cpu_pools_hogs(void)
 	rcu_read_lock();
 	for_each_pool(pool, id) {
 		if (pool->cpu_stall)
-			show_cpu_pool_hog(pool);
+			show_pool_hogs(pool);
 	}
 	rcu_read_unlock();
 }
 
-static void wq_watchdog_reset_touched(void)
+static void wq_watchdog_touch_all(void)
 {
 	int cpu;
 
@@ -5310,6 +5352,7 @@ static void wq_watchdog_timer_fn(struct timer_list *unused)
 	bool stall = false, cpu_stall = false;
 	unsigned long now = jiffies;
 	static unsigned int nr_stalls;
+	struct wq_line line;
 	struct worker_pool *pool;
 	int id;
 
@@ -5343,22 +5386,23 @@ static void wq_watchdog_timer_fn(struct timer_list *unused)
 			pool->cpu_stall = true;
 			cpu_stall = true;
 		}
-		pr_emerg("BUG: workqueue lockup - pool");
-		pr_cont_pool_info(pool);
-		pr_cont(" stuck for %us!\n",
-			jiffies_to_msecs(now - READ_ONCE(pool->watchdog_ts)) /
-			1000);
+		line.len = 0;
+		wql_pool_info(&line, pool);
+		pr_emerg("BUG: workqueue lockup - pool%s stuck for %us!\n",
+			 line.buf,
+			 jiffies_to_msecs(now - READ_ONCE(pool->watchdog_ts)) /
+			 1000);
 	}
 	rcu_read_unlock();
 
 	if (stall)
 		show_all_workqueues();
 	if (cpu_stall)
-		show_cpu_pools_hogs();
+		show_stalled_hogs();
 	if (stall && wq_panic_on_stall && ++nr_stalls >= wq_panic_on_stall)
 		panic("workqueue: %u stall(s) detected\n", nr_stalls);
 
-	wq_watchdog_reset_touched();
+	wq_watchdog_touch_all();
 	mod_timer(&wq_watchdog_timer, jiffies + thresh);
 }
 
@@ -5387,7 +5431,7 @@ static void wq_watchdog_set_thresh(unsigned long thresh)
 	del_timer_sync(&wq_watchdog_timer);
 	if (thresh) {
 		wq_watchdog_thresh = thresh;
-		wq_watchdog_reset_touched();
+		wq_watchdog_touch_all();
 		mod_timer(&wq_watchdog_timer, jiffies + thresh * HZ);
 	}
 }
@@ -5412,11 +5456,11 @@ static int wq_watchdog_param_set_thresh(const char *val,
 	return 0;
 }
 
-static const struct kernel_param_ops wq_watchdog_thresh_ops = {
+static const struct kernel_param_ops wq_watchdog_param_ops = {
 	.set	= wq_watchdog_param_set_thresh,
 	.get	= param_get_ulong,
 };
-module_param_cb(watchdog_thresh, &wq_watchdog_thresh_ops, &wq_watchdog_thresh,
+module_param_cb(watchdog_thresh, &wq_watchdog_param_ops, &wq_watchdog_thresh,
 		0644);
 
 static void wq_watchdog_init(void)
@@ -5464,7 +5508,8 @@ static void __init restrict_unbound_cpumask(const char *name,
 static void __init init_cpu_pool(struct worker_pool *pool, int cpu, int nice,
 				 unsigned int flags)
 {
-	BUG_ON(init_worker_pool(pool));
+	if (init_worker_pool(pool))
+		panic("workqueue: no memory for the per-CPU pools\n");
 	pool->cpu = cpu;
 	pool->node = cpu_to_node(cpu);
 	pool->flags |= flags;
@@ -5474,7 +5519,8 @@ static void __init init_cpu_pool(struct worker_pool *pool, int cpu, int nice,
 	pool->attrs->affn_strict = true;
 
 	mutex_lock(&wq_pool_mutex);
-	BUG_ON(worker_pool_assign_id(pool));
+	if (worker_pool_assign_id(pool))
+		panic("workqueue: no pool id for a per-CPU pool\n");
 	mutex_unlock(&wq_pool_mutex);
 }
 
@@ -5484,7 +5530,8 @@ static void __init init_pod_type(struct wq_pod_type *pt,
 	int cpu, prev, pod;
 
 	pt->cpu_pod = kcalloc(nr_cpu_ids, sizeof(pt->cpu_pod[0]), GFP_KERNEL);
-	BUG_ON(!pt->cpu_pod);
+	if (!pt->cpu_pod)
+		goto nomem;
 
 	/* a CPU joins the pod of the first earlier CPU it shares with */
 	pt->nr_pods = 0;
@@ -5504,14 +5551,19 @@ static void __init init_pod_type(struct wq_pod_type *pt,
 
 	pt->pod_cpus = kcalloc(pt->nr_pods, sizeof(pt->pod_cpus[0]), GFP_KERNEL);
 	pt->pod_node = kcalloc(pt->nr_pods, sizeof(pt->pod_node[0]), GFP_KERNEL);
-	BUG_ON(!pt->pod_cpus || !pt->pod_node);
+	if (!pt->pod_cpus || !pt->pod_node)
+		goto nomem;
 	for (pod = 0; pod < pt->nr_pods; pod++)
-		BUG_ON(!zalloc_cpumask_var(&pt->pod_cpus[pod], GFP_KERNEL));
+		if (!zalloc_cpumask_var(&pt->pod_cpus[pod], GFP_KERNEL))
+			goto nomem;
 
 	for_each_possible_cpu(cpu) {
 		cpumask_set_cpu(cpu, pt->pod_cpus[pt->cpu_pod[cpu]]);
 		pt->pod_node[pt->cpu_pod[cpu]] = cpu_to_node(cpu);
 	}
+	return;
+nomem:
+	panic("workqueue: no memory for the CPU pods\n");
 }
 
 static bool __init cpus_share_system(int cpu0, int cpu1)
@@ -5542,11 +5594,16 @@ static struct workqueue_attrs __init *std_attrs(int nice, bool ordered)
 {
 	struct workqueue_attrs *attrs = alloc_workqueue_attrs();
 
-	BUG_ON(!attrs);
+	if (!attrs)
+		panic("workqueue: no memory for the default attributes\n");
 	attrs->nice = nice;
 	attrs->ordered = ordered;
 	return attrs;
 }
+
+static const int std_nice[NR_STD_WORKER_POOLS] __initconst = {
+	0, HIGHPRI_NICE_LEVEL
+};
 
 /**
  * workqueue_init_early - first step of workqueue initialization
@@ -5557,18 +5614,15 @@ static struct workqueue_attrs __init *std_attrs(int nice, bool ordered)
  */
 void __init workqueue_init_early(void)
 {
-	static const int nice[NR_STD_WORKER_POOLS] = { 0, HIGHPRI_NICE_LEVEL };
-	static void (*const kick_fn[NR_STD_WORKER_POOLS])(struct irq_work *) = {
-		bh_kick_normal, bh_kick_highpri,
-	};
 	struct worker_pool *pool;
 	int i, cpu;
 
 	BUILD_BUG_ON(__alignof__(struct pool_workqueue) < __alignof__(long long));
 
-	BUG_ON(!alloc_cpumask_var(&wq_unbound_cpumask, GFP_KERNEL));
-	BUG_ON(!alloc_cpumask_var(&wq_requested_unbound_cpumask, GFP_KERNEL));
-	BUG_ON(!zalloc_cpumask_var(&wq_isolated_cpumask, GFP_KERNEL));
+	if (!alloc_cpumask_var(&wq_unbound_cpumask, GFP_KERNEL) ||
+	    !alloc_cpumask_var(&wq_requested_unbound_cpumask, GFP_KERNEL) ||
+	    !zalloc_cpumask_var(&wq_isolated_cpumask, GFP_KERNEL))
+		panic("workqueue: no memory for the cpumasks\n");
 
 	cpumask_copy(wq_unbound_cpumask, cpu_possible_mask);
 	restrict_unbound_cpumask("HK_TYPE_WQ", housekeeping_cpumask(HK_TYPE_WQ));
@@ -5593,19 +5647,19 @@ void __init workqueue_init_early(void)
 	for_each_possible_cpu(cpu) {
 		i = 0;
 		for_each_bh_pool(pool, cpu) {
-			init_cpu_pool(pool, cpu, nice[i], POOL_BH);
+			init_cpu_pool(pool, cpu, std_nice[i], POOL_BH);
 			init_irq_work(&per_cpu(bh_kick_irq_work, cpu)[i],
-				      kick_fn[i]);
+				      i ? bh_kick_highpri : bh_kick_normal);
 			i++;
 		}
 		i = 0;
 		for_each_cpu_pool(pool, cpu)
-			init_cpu_pool(pool, cpu, nice[i++], 0);
+			init_cpu_pool(pool, cpu, std_nice[i++], 0);
 	}
 
 	for (i = 0; i < NR_STD_WORKER_POOLS; i++) {
-		unbound_std_attrs[i] = std_attrs(nice[i], false);
-		ordered_std_attrs[i] = std_attrs(nice[i], true);
+		unbound_std_attrs[i] = std_attrs(std_nice[i], false);
+		ordered_std_attrs[i] = std_attrs(std_nice[i], true);
 	}
 
 	system_wq = alloc_workqueue("events", 0, 0);
@@ -5626,11 +5680,12 @@ void __init workqueue_init_early(void)
 	system_bh_wq = alloc_workqueue("events_bh", WQ_BH, 0);
 	system_bh_highpri_wq = alloc_workqueue("events_bh_highpri",
 					       WQ_BH | WQ_HIGHPRI, 0);
-	BUG_ON(!system_wq || !system_percpu_wq || !system_highpri_wq ||
-	       !system_long_wq || !system_unbound_wq || !system_dfl_wq ||
-	       !system_freezable_wq || !system_power_efficient_wq ||
-	       !system_freezable_power_efficient_wq ||
-	       !system_bh_wq || !system_bh_highpri_wq);
+	if (!system_wq || !system_percpu_wq || !system_highpri_wq ||
+	    !system_long_wq || !system_unbound_wq || !system_dfl_wq ||
+	    !system_freezable_wq || !system_power_efficient_wq ||
+	    !system_freezable_power_efficient_wq ||
+	    !system_bh_wq || !system_bh_highpri_wq)
+		panic("workqueue: cannot create the system workqueues\n");
 }
 
 /*
@@ -5671,7 +5726,8 @@ void __init workqueue_init(void)
 	wq_intensive_init();
 
 	pwq_release_worker = kthread_create_worker(0, "pool_workqueue_release");
-	BUG_ON(IS_ERR(pwq_release_worker));
+	if (IS_ERR(pwq_release_worker))
+		panic("workqueue: cannot create pool_workqueue_release\n");
 	early = llist_del_all(&early_pwq_releases);
 	llist_for_each_entry_safe(pwq, next, early, early_release)
 		kthread_queue_work(pwq_release_worker, &pwq->release_work);
@@ -5692,7 +5748,8 @@ void __init workqueue_init(void)
 	/* a BH pool's worker is the softirq; it exists for every CPU */
 	for_each_possible_cpu(cpu) {
 		for_each_bh_pool(pool, cpu)
-			BUG_ON(!create_worker(pool));
+			if (!create_worker(pool))
+				panic("workqueue: cannot create the initial workers\n");
 	}
 
 	for_each_online_cpu(cpu) {
@@ -5700,13 +5757,15 @@ void __init workqueue_init(void)
 			mutex_lock(&wq_pool_attach_mutex);
 			pool->flags &= ~POOL_DISASSOCIATED;
 			mutex_unlock(&wq_pool_attach_mutex);
-			BUG_ON(!create_worker(pool));
+			if (!create_worker(pool))
+				panic("workqueue: cannot create the initial workers\n");
 		}
 	}
 
 	mutex_lock(&wq_pool_mutex);
 	hash_for_each(unbound_pool_hash, bkt, pool, hash_node)
-		BUG_ON(!create_worker(pool));
+		if (!create_worker(pool))
+			panic("workqueue: cannot create the initial workers\n");
 	mutex_unlock(&wq_pool_mutex);
 
 	wq_online = true;
@@ -5759,12 +5818,13 @@ void __warn_flushing_systemwide_wq(void)
 }
 EXPORT_SYMBOL(__warn_flushing_systemwide_wq);
 
-static int __init workqueue_unbound_cpus_setup(char *str)
+/* workqueue.unbound_cpus=<cpulist> limits the unbound cpumask from boot */
+static int __init wq_unbound_cpus_param(char *str)
 {
-	if (cpulist_parse(str, &wq_cmdline_cpumask) < 0) {
-		cpumask_clear(&wq_cmdline_cpumask);
-		pr_warn("workqueue.unbound_cpus: incorrect CPU range, using default\n");
-	}
-	return 1;
+	if (str && cpulist_parse(str, &wq_cmdline_cpumask) >= 0)
+		return 0;
+	cpumask_clear(&wq_cmdline_cpumask);
+	pr_warn("workqueue.unbound_cpus: incorrect CPU range, using default\n");
+	return 0;
 }
-__setup("workqueue.unbound_cpus=", workqueue_unbound_cpus_setup);
+early_param("workqueue.unbound_cpus", wq_unbound_cpus_param);
