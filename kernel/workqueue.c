@@ -82,37 +82,37 @@
  * pool found through work->data can be locked under rcu_read_lock().
  */
 
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/debug_locks.h>
+#include <linux/delay.h>
+#include <linux/device.h>
 #include <linux/export.h>
-#include <linux/kernel.h>
-#include <linux/sched.h>
-#include <linux/sched/debug.h>
-#include <linux/sched/isolation.h>
+#include <linux/freezer.h>
+#include <linux/hardirq.h>
+#include <linux/hashtable.h>
+#include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq_work.h>
-#include <linux/signal.h>
-#include <linux/completion.h>
-#include <linux/workqueue.h>
-#include <linux/slab.h>
-#include <linux/cpu.h>
-#include <linux/kthread.h>
-#include <linux/hardirq.h>
-#include <linux/freezer.h>
-#include <linux/debug_locks.h>
-#include <linux/lockdep.h>
-#include <linux/idr.h>
 #include <linux/jhash.h>
-#include <linux/hashtable.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/kvm_para.h>
 #include <linux/llist.h>
+#include <linux/lockdep.h>
+#include <linux/moduleparam.h>
+#include <linux/nmi.h>
+#include <linux/nodemask.h>
 #include <linux/rculist.h>
 #include <linux/rcuwait.h>
-#include <linux/nodemask.h>
-#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/sched/debug.h>
+#include <linux/sched/isolation.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/nmi.h>
-#include <linux/kvm_para.h>
-#include <linux/delay.h>
-#include <linux/device.h>
+#include <linux/workqueue.h>
 
 #include "workqueue_internal.h"
 
@@ -121,29 +121,28 @@
  */
 
 enum pool_flags {
-	POOL_BH			= 1 << 0,	/* softirq pool, one per CPU */
-	POOL_MANAGER_ACTIVE	= 1 << 1,	/* a worker is creating workers */
 	/*
 	 * A per-CPU pool is DISASSOCIATED while its CPU is down (and before
 	 * it first comes up): its workers run anywhere and are not
 	 * concurrency managed.  Flipped under wq_pool_attach_mutex and
 	 * pool->lock.  BH pools are always DISASSOCIATED.
 	 */
-	POOL_DISASSOCIATED	= 1 << 2,
-	POOL_BH_DRAINING	= 1 << 3,	/* dead CPU's BH items moving out */
+	POOL_DISASSOCIATED	= BIT(0),
+	POOL_BH			= BIT(1),	/* softirq pool, one per CPU */
+	POOL_BH_DRAINING	= BIT(2),	/* dead CPU's BH items moving out */
+	POOL_MANAGER_ACTIVE	= BIT(3),	/* a worker is creating workers */
 };
 
 enum worker_flags {
-	WORKER_DIE		= 1 << 1,	/* exit when woken */
-	WORKER_IDLE		= 1 << 2,	/* on pool->idle_list */
-	WORKER_PREP		= 1 << 3,	/* between items, or a rescuer */
-	WORKER_CPU_INTENSIVE	= 1 << 6,	/* hogging the CPU, not counted */
-	WORKER_UNBOUND		= 1 << 7,	/* pool is disassociated */
-	WORKER_REBOUND		= 1 << 8,	/* rebound, not yet counted */
-
-	/* a worker with any of these does not count in pool->nr_running */
-	WORKER_NOT_RUNNING	= WORKER_PREP | WORKER_CPU_INTENSIVE |
-				  WORKER_UNBOUND | WORKER_REBOUND,
+	WORKER_IDLE		= BIT(0),	/* on pool->idle_list */
+	WORKER_DIE		= BIT(1),	/* exit when woken */
+	/* a worker with any of the following doesn't count as running */
+	WORKER_PREP		= BIT(2),	/* between items, or a rescuer */
+	WORKER_UNBOUND		= BIT(3),	/* pool is disassociated */
+	WORKER_REBOUND		= BIT(4),	/* rebound, not yet counted */
+	WORKER_CPU_INTENSIVE	= BIT(5),	/* hogging the CPU */
+	WORKER_NOT_RUNNING	= WORKER_PREP | WORKER_UNBOUND |
+				  WORKER_REBOUND | WORKER_CPU_INTENSIVE,
 };
 
 enum cancel_flags {
@@ -187,10 +186,10 @@ enum {
 
 struct worker_pool {
 	raw_spinlock_t		lock;
+	unsigned int		flags;		/* L: POOL_* */
+	int			id;		/* I: index in worker_pool_idr */
 	int			cpu;		/* I: CPU, -1 if unbound */
 	int			node;		/* I: NUMA node for allocations */
-	int			id;		/* I: index in worker_pool_idr */
-	unsigned int		flags;		/* L: POOL_* */
 
 	struct list_head	worklist;	/* L: active items not yet taken */
 	unsigned long		watchdog_ts;	/* L: last sign of progress */
@@ -303,14 +302,15 @@ struct workqueue_struct {
 	struct worker		*rescuer;	/* MD: WQ_MEM_RECLAIM only */
 
 	struct workqueue_attrs	*unbound_attrs;	/* PW: as the user asked */
+#ifdef CONFIG_LOCKDEP
+	/* "locked" by items while they run and by flushers while they wait */
+	struct lockdep_map	*lockdep_map;
+	struct lockdep_map	own_lockdep_map;
+	struct lock_class_key	key;
+	char			*lock_name;
+#endif
 #ifdef CONFIG_SYSFS
 	struct wq_device	*wq_dev;	/* I */
-#endif
-#ifdef CONFIG_LOCKDEP
-	char			*lock_name;
-	struct lock_class_key	key;
-	struct lockdep_map	own_lockdep_map;
-	struct lockdep_map	*lockdep_map;
 #endif
 	char			name[WQ_NAME_LEN];	/* I */
 	struct rcu_head		rcu;
@@ -327,13 +327,9 @@ struct wq_pod_type {
 	int			*cpu_pod;	/* CPU -> pod */
 };
 
+/* user-visible names of enum wq_affn_scope, in its order */
 static const char * const wq_affn_names[WQ_AFFN_NR_TYPES] = {
-	[WQ_AFFN_DFL]		= "default",
-	[WQ_AFFN_CPU]		= "cpu",
-	[WQ_AFFN_SMT]		= "smt",
-	[WQ_AFFN_CACHE]		= "cache",
-	[WQ_AFFN_NUMA]		= "numa",
-	[WQ_AFFN_SYSTEM]	= "system",
+	"default", "cpu", "smt", "cache", "numa", "system",
 };
 
 /* ------------------------------------------------------------------------
@@ -343,10 +339,11 @@ static const char * const wq_affn_names[WQ_AFFN_NR_TYPES] = {
 static DEFINE_MUTEX(wq_pool_mutex);
 static DEFINE_MUTEX(wq_pool_attach_mutex);
 static DEFINE_RAW_SPINLOCK(wq_mayday_lock);
-static struct rcuwait manager_wait = __RCUWAIT_INITIALIZER(manager_wait);
-
 static LIST_HEAD(workqueues);		/* PR */
 static bool workqueue_freezing;		/* PL */
+
+/* put_unbound_pool() waits here for a manager to finish */
+static struct rcuwait manager_wait = __RCUWAIT_INITIALIZER(manager_wait);
 static bool wq_online;			/* kworkers can be created */
 
 static DEFINE_IDR(worker_pool_idr);	/* PR: every pool by id */
@@ -389,11 +386,13 @@ static LLIST_HEAD(early_pwq_releases);
  * counting as running, so that it does not hold back the rest of its pool.
  * ULONG_MAX means "not set on the command line", see wq_intensive_init().
  */
-static unsigned long wq_cpu_intensive_thresh_us = ULONG_MAX;
-module_param_named(cpu_intensive_thresh_us, wq_cpu_intensive_thresh_us, ulong, 0644);
+static unsigned long wq_hog_thresh_us = ULONG_MAX;
+module_param_named(cpu_intensive_thresh_us, wq_hog_thresh_us, ulong, 0644);
+
 #ifdef CONFIG_WQ_CPU_INTENSIVE_REPORT
-static unsigned int wq_cpu_intensive_warning_thresh = 4;
-module_param_named(cpu_intensive_warning_thresh, wq_cpu_intensive_warning_thresh, uint, 0644);
+/* report a function after this many hogs, then at exponential intervals */
+static unsigned int wq_hog_report_thresh = 4;
+module_param_named(cpu_intensive_warning_thresh, wq_hog_report_thresh, uint, 0644);
 #endif
 
 /* WQ_POWER_EFFICIENT workqueues become unbound when this is set */
@@ -404,28 +403,30 @@ module_param_named(power_efficient, wq_power_efficient, bool, 0444);
 static bool wq_debug_force_rr_cpu = IS_ENABLED(CONFIG_DEBUG_WQ_FORCE_RR_CPU);
 module_param_named(debug_force_rr_cpu, wq_debug_force_rr_cpu, bool, 0644);
 
+/* the system workqueues, created by workqueue_init_early() */
 struct workqueue_struct *system_wq __ro_after_init;
 EXPORT_SYMBOL(system_wq);
-struct workqueue_struct *system_percpu_wq __ro_after_init;
-EXPORT_SYMBOL(system_percpu_wq);
-struct workqueue_struct *system_highpri_wq __ro_after_init;
-EXPORT_SYMBOL_GPL(system_highpri_wq);
 struct workqueue_struct *system_long_wq __ro_after_init;
 EXPORT_SYMBOL_GPL(system_long_wq);
+struct workqueue_struct *system_percpu_wq __ro_after_init;
+EXPORT_SYMBOL(system_percpu_wq);
 struct workqueue_struct *system_unbound_wq __ro_after_init;
 EXPORT_SYMBOL_GPL(system_unbound_wq);
+struct workqueue_struct *system_highpri_wq __ro_after_init;
+EXPORT_SYMBOL_GPL(system_highpri_wq);
 struct workqueue_struct *system_dfl_wq __ro_after_init;
 EXPORT_SYMBOL_GPL(system_dfl_wq);
+struct workqueue_struct *system_bh_wq __ro_after_init;
+EXPORT_SYMBOL_GPL(system_bh_wq);
 struct workqueue_struct *system_freezable_wq __ro_after_init;
 EXPORT_SYMBOL_GPL(system_freezable_wq);
+struct workqueue_struct *system_bh_highpri_wq __ro_after_init;
+EXPORT_SYMBOL_GPL(system_bh_highpri_wq);
 struct workqueue_struct *system_power_efficient_wq __ro_after_init;
 EXPORT_SYMBOL_GPL(system_power_efficient_wq);
+/* freezable, and unbound if power efficiency is asked for */
 struct workqueue_struct *system_freezable_power_efficient_wq __ro_after_init;
 EXPORT_SYMBOL_GPL(system_freezable_power_efficient_wq);
-struct workqueue_struct *system_bh_wq;
-EXPORT_SYMBOL_GPL(system_bh_wq);
-struct workqueue_struct *system_bh_highpri_wq;
-EXPORT_SYMBOL_GPL(system_bh_highpri_wq);
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/workqueue.h>
@@ -545,9 +546,12 @@ static unsigned long offq_pack(int pool_id, unsigned int disable,
 	       (offq_flags & WORK_OFFQ_FLAG_MASK);
 }
 
+/* cancel_work_sync() may busy-wait for items of BH pools */
 static unsigned long pool_offq_flags(struct worker_pool *pool)
 {
-	return (pool->flags & POOL_BH) ? WORK_OFFQ_BH : 0;
+	if (pool->flags & POOL_BH)
+		return WORK_OFFQ_BH;
+	return 0;
 }
 
 /* only the PENDING owner writes work->data */
@@ -632,18 +636,18 @@ static bool work_claim(struct work_struct *work)
 
 static const struct debug_obj_descr work_odebug;
 
-static void *work_debug_hint(void *addr)
+static void *work_odebug_hint(void *addr)
 {
 	return ((struct work_struct *)addr)->func;
 }
 
-static bool work_is_static_object(void *addr)
+static bool work_odebug_is_static(void *addr)
 {
 	return work_static(addr);
 }
 
 /* an active item is being initialized or freed: make it idle first */
-static bool work_fixup_active(void *addr, enum debug_obj_state state,
+static bool work_odebug_fixup(void *addr, enum debug_obj_state state,
 			      bool free)
 {
 	if (state != ODEBUG_STATE_ACTIVE)
@@ -656,30 +660,30 @@ static bool work_fixup_active(void *addr, enum debug_obj_state state,
 	return true;
 }
 
-static bool work_fixup_init(void *addr, enum debug_obj_state state)
+static bool work_odebug_fixup_init(void *addr, enum debug_obj_state state)
 {
-	return work_fixup_active(addr, state, false);
+	return work_odebug_fixup(addr, state, false);
 }
 
-static bool work_fixup_free(void *addr, enum debug_obj_state state)
+static bool work_odebug_fixup_free(void *addr, enum debug_obj_state state)
 {
-	return work_fixup_active(addr, state, true);
+	return work_odebug_fixup(addr, state, true);
 }
 
 static const struct debug_obj_descr work_odebug = {
 	.name			= "work_struct",
-	.debug_hint		= work_debug_hint,
-	.is_static_object	= work_is_static_object,
-	.fixup_init		= work_fixup_init,
-	.fixup_free		= work_fixup_free,
+	.debug_hint		= work_odebug_hint,
+	.is_static_object	= work_odebug_is_static,
+	.fixup_init		= work_odebug_fixup_init,
+	.fixup_free		= work_odebug_fixup_free,
 };
 
-static void debug_work_activate(struct work_struct *work)
+static void work_odebug_activate(struct work_struct *work)
 {
 	debug_object_activate(work, &work_odebug);
 }
 
-static void debug_work_deactivate(struct work_struct *work)
+static void work_odebug_deactivate(struct work_struct *work)
 {
 	debug_object_deactivate(work, &work_odebug);
 }
@@ -707,8 +711,8 @@ void destroy_delayed_work_on_stack(struct delayed_work *dwork)
 EXPORT_SYMBOL_GPL(destroy_delayed_work_on_stack);
 
 #else
-static inline void debug_work_activate(struct work_struct *work) { }
-static inline void debug_work_deactivate(struct work_struct *work) { }
+static inline void work_odebug_activate(struct work_struct *work) { }
+static inline void work_odebug_deactivate(struct work_struct *work) { }
 #endif
 
 /* ------------------------------------------------------------------------
@@ -807,13 +811,11 @@ static void worker_enter_idle(struct worker *worker)
 
 static void worker_leave_idle(struct worker *worker)
 {
-	struct worker_pool *pool = worker->pool;
-
 	if (WARN_ON_ONCE(!(worker->flags & WORKER_IDLE)))
 		return;
-	worker_clr_flags(worker, WORKER_IDLE);
-	pool->nr_idle--;
 	list_del_init(&worker->idle_node);
+	worker->pool->nr_idle--;
+	worker_clr_flags(worker, WORKER_IDLE);
 }
 
 /*
@@ -822,7 +824,7 @@ static void worker_leave_idle(struct worker *worker)
  * old one.
  */
 static struct worker *find_running_worker(struct worker_pool *pool,
-						 struct work_struct *work)
+					  struct work_struct *work)
 {
 	struct worker *worker;
 
@@ -888,26 +890,10 @@ static void kick_bh_pool(struct worker_pool *pool)
 	raise_softirq_irqoff(hi ? HI_SOFTIRQ : TASKLET_SOFTIRQ);
 }
 
-/*
- * Wake an idle worker if @pool has runnable items and nobody running them.
- * Returns whether a worker was woken.
- */
-static bool kick_pool(struct worker_pool *pool)
+static void wake_idle_worker(struct worker_pool *pool, struct worker *idle)
 {
-	struct worker *worker = first_idle_worker(pool);
-	struct task_struct *p;
+	struct task_struct *p = idle->task;
 
-	lockdep_assert_held(&pool->lock);
-
-	if (!worker || !need_more_worker(pool))
-		return false;
-
-	if (pool->flags & POOL_BH) {
-		kick_bh_pool(pool);
-		return true;
-	}
-
-	p = worker->task;
 #ifdef CONFIG_SMP
 	/*
 	 * A worker of a non-strict pod may have wandered out of its pod.
@@ -923,6 +909,25 @@ static bool kick_pool(struct worker_pool *pool)
 	}
 #endif
 	wake_up_process(p);
+}
+
+/*
+ * Wake an idle worker if @pool has runnable items and nobody running them.
+ * Returns whether a worker was woken.
+ */
+static bool kick_pool(struct worker_pool *pool)
+{
+	struct worker *idle;
+
+	lockdep_assert_held(&pool->lock);
+
+	idle = first_idle_worker(pool);
+	if (!idle || !need_more_worker(pool))
+		return false;
+	if (pool->flags & POOL_BH)
+		kick_bh_pool(pool);
+	else
+		wake_idle_worker(pool, idle);
 	return true;
 }
 
@@ -938,10 +943,9 @@ static const struct cpumask *pool_allowed_cpus(struct worker_pool *pool)
 static void worker_mark_task(bool on)
 {
 	mutex_lock(&wq_pool_attach_mutex);
+	current->flags &= ~PF_WQ_WORKER;
 	if (on)
 		current->flags |= PF_WQ_WORKER;
-	else
-		current->flags &= ~PF_WQ_WORKER;
 	mutex_unlock(&wq_pool_attach_mutex);
 }
 
@@ -961,10 +965,8 @@ static void worker_attach(struct worker *worker, struct worker_pool *pool)
 	/* a new kworker was bound at creation; a rescuer moves around */
 	if (worker->rescue_wq)
 		set_cpus_allowed_ptr(worker->task, pool_allowed_cpus(pool));
-
-	list_add_tail(&worker->node, &pool->workers);
 	worker->pool = pool;
-
+	list_add_tail(&worker->node, &pool->workers);
 	mutex_unlock(&wq_pool_attach_mutex);
 }
 
@@ -1060,16 +1062,15 @@ static struct worker *create_worker(struct worker_pool *pool)
 	raw_spin_lock_irq(&pool->lock);
 	pool->nr_workers++;
 	worker_enter_idle(worker);
+	raw_spin_unlock_irq(&pool->lock);
+
 	/* the kthread waits to be woken once before worker_thread() runs */
 	if (worker->task)
 		wake_up_process(worker->task);
-	raw_spin_unlock_irq(&pool->lock);
-
 	return worker;
-
 fail:
-	ida_free(&pool->worker_ida, id);
 	kfree(worker);
+	ida_free(&pool->worker_ida, id);
 	return NULL;
 }
 
@@ -1149,21 +1150,22 @@ static void send_mayday(struct pool_workqueue *pwq)
 	wake_up_process(wq->rescuer->task);
 }
 
+/* the manager has not managed to create a worker for a while */
 static void pool_mayday_timeout(struct timer_list *t)
 {
 	struct worker_pool *pool = from_timer(pool, t, mayday_timer);
-	struct work_struct *work;
+	struct work_struct *pos;
 
 	raw_spin_lock_irq(&pool->lock);
-	raw_spin_lock(&wq_mayday_lock);
-	/* still no worker: creating one may wait on these very items */
+	/* creating one may wait for memory that these very items free */
 	if (need_to_create_worker(pool)) {
-		list_for_each_entry(work, &pool->worklist, entry)
-			send_mayday(get_work_pwq(work));
+		raw_spin_lock(&wq_mayday_lock);
+		list_for_each_entry(pos, &pool->worklist, entry)
+			send_mayday(get_work_pwq(pos));
+		raw_spin_unlock(&wq_mayday_lock);
 	}
-	raw_spin_unlock(&wq_mayday_lock);
 	raw_spin_unlock_irq(&pool->lock);
-
+	/* and again until the manager succeeds and deletes us */
 	mod_timer(&pool->mayday_timer, jiffies + MAYDAY_INTERVAL);
 }
 
@@ -1193,8 +1195,9 @@ static bool manage_workers(struct worker *worker)
 		/* the new worker may already be busy */
 	} while (need_to_create_worker(pool));
 
-	pool->manager = NULL;
 	pool->flags &= ~POOL_MANAGER_ACTIVE;
+	pool->manager = NULL;
+	/* put_unbound_pool() may be waiting for the role */
 	rcuwait_wake_up(&manager_wait);
 	return true;
 }
@@ -1219,7 +1222,7 @@ static DEFINE_RAW_SPINLOCK(wci_lock);
 
 static void wq_cpu_intensive_report(work_func_t func)
 {
-	unsigned int thresh = READ_ONCE(wq_cpu_intensive_warning_thresh);
+	unsigned int thresh = READ_ONCE(wq_hog_report_thresh);
 	unsigned long count = 0;
 	unsigned long flags;
 	int i;
@@ -1240,7 +1243,7 @@ static void wq_cpu_intensive_report(work_func_t func)
 		/* called under pool->lock from the tick */
 		printk_deferred_enter();
 		pr_warn("workqueue: %ps hogged CPU for >%luus %lu times, consider switching to WQ_UNBOUND\n",
-			func, wq_cpu_intensive_thresh_us, count);
+			func, wq_hog_thresh_us, count);
 		printk_deferred_exit();
 	}
 }
@@ -1256,23 +1259,24 @@ static inline void wq_cpu_intensive_report(work_func_t func) { }
  */
 void wq_worker_running(struct task_struct *task)
 {
-	struct worker *worker = kthread_data(task);
+	struct worker *self = kthread_data(task);
 
-	if (!READ_ONCE(worker->sleeping))
-		return;
+	/* only undo what wq_worker_sleeping() did */
+	if (READ_ONCE(self->sleeping)) {
+		/*
+		 * Don't let pools_unbind() slip in between the flag test and
+		 * the increment: it zeroes nr_running of a pool it
+		 * disassociates.
+		 */
+		preempt_disable();
+		if (!(READ_ONCE(self->flags) & WORKER_NOT_RUNNING))
+			self->pool->nr_running++;
+		preempt_enable();
 
-	/*
-	 * Don't let pools_unbind() slip in between the flag test and the
-	 * increment: it zeroes nr_running of a pool it disassociates.
-	 */
-	preempt_disable();
-	if (!(worker->flags & WORKER_NOT_RUNNING))
-		worker->pool->nr_running++;
-	preempt_enable();
-
-	/* the CPU-intensive clock restarts after each sleep */
-	worker->current_at = task->se.sum_exec_runtime;
-	WRITE_ONCE(worker->sleeping, 0);
+		/* the CPU-intensive clock restarts after each sleep */
+		self->current_at = task->se.sum_exec_runtime;
+		WRITE_ONCE(self->sleeping, 0);
+	}
 }
 
 /**
@@ -1284,21 +1288,22 @@ void wq_worker_running(struct task_struct *task)
  */
 void wq_worker_sleeping(struct task_struct *task)
 {
-	struct worker *worker = kthread_data(task);
+	struct worker *self = kthread_data(task);
 	struct worker_pool *pool;
 
-	/* rescuers and disassociated workers stop here, before ->pool */
-	if (worker->flags & WORKER_NOT_RUNNING)
-		return;
-	/* preempted after the previous call, before wq_worker_running() */
-	if (READ_ONCE(worker->sleeping))
+	/*
+	 * Rescuers and disassociated workers stop here, before touching
+	 * ->pool; and so does a worker preempted after an earlier call but
+	 * before wq_worker_running().
+	 */
+	if ((self->flags & WORKER_NOT_RUNNING) || READ_ONCE(self->sleeping))
 		return;
 
-	pool = worker->pool;
-	WRITE_ONCE(worker->sleeping, 1);
+	WRITE_ONCE(self->sleeping, 1);
+	pool = self->pool;
 	raw_spin_lock_irq(&pool->lock);
 	/* pools_unbind() may have run meanwhile and reset nr_running */
-	if (!(worker->flags & WORKER_NOT_RUNNING)) {
+	if (!(self->flags & WORKER_NOT_RUNNING)) {
 		pool->nr_running--;
 		kick_pool(pool);
 	}
@@ -1310,14 +1315,14 @@ void wq_worker_sleeping(struct task_struct *task)
  * @task: the kworker, %current on this CPU
  *
  * Called in hardirq context.  An item that hogs the CPU past
- * wq_cpu_intensive_thresh_us stops counting as running so that the other
+ * wq_hog_thresh_us stops counting as running so that the other
  * items of its pool get a worker.
  */
 void wq_worker_tick(struct task_struct *task)
 {
 	struct worker *worker = kthread_data(task);
 	struct worker_pool *pool = worker->pool;
-	unsigned long thresh = READ_ONCE(wq_cpu_intensive_thresh_us);
+	unsigned long thresh = READ_ONCE(wq_hog_thresh_us);
 
 	if (!worker->current_pwq || !thresh)
 		return;
@@ -1346,9 +1351,9 @@ void wq_worker_tick(struct task_struct *task)
  */
 work_func_t wq_worker_last_func(struct task_struct *task)
 {
-	struct worker *worker = kthread_data(task);
+	struct worker *self = kthread_data(task);
 
-	return worker->last_func;
+	return READ_ONCE(self->last_func);
 }
 
 /* ------------------------------------------------------------------------
@@ -1365,8 +1370,9 @@ work_func_t wq_worker_last_func(struct task_struct *task)
 static void get_pwq(struct pool_workqueue *pwq)
 {
 	lockdep_assert_held(&pwq->pool->lock);
-	WARN_ON_ONCE(pwq->refcnt <= 0);
-	pwq->refcnt++;
+	/* only a live pwq can gain references */
+	if (!WARN_ON_ONCE(pwq->refcnt <= 0))
+		pwq->refcnt++;
 }
 
 static void put_pwq(struct pool_workqueue *pwq)
@@ -1634,10 +1640,9 @@ static void rcu_free_wq(struct rcu_head *rcu)
 
 static void pwq_release_workfn(struct kthread_work *work)
 {
-	struct pool_workqueue *pwq = container_of(work, struct pool_workqueue,
-						  release_work);
+	struct pool_workqueue *pwq =
+		container_of(work, typeof(*pwq), release_work);
 	struct workqueue_struct *wq = pwq->wq;
-	struct worker_pool *pool = pwq->pool;
 	bool wq_gone = false;
 
 	/* a pwq that was never linked must not touch @wq: it may be freed */
@@ -1656,12 +1661,10 @@ static void pwq_release_workfn(struct kthread_work *work)
 		mutex_unlock(&wq->mutex);
 	}
 
-	if (pool->cpu < 0) {
-		mutex_lock(&wq_pool_mutex);
-		put_unbound_pool(pool);
-		mutex_unlock(&wq_pool_mutex);
+	if (pwq->pool->cpu < 0) {
+		guard(mutex)(&wq_pool_mutex);
+		put_unbound_pool(pwq->pool);
 	}
-
 	kfree_rcu(pwq, rcu);
 
 	if (wq_gone) {
@@ -1691,14 +1694,13 @@ static void init_pwq(struct pool_workqueue *pwq, struct workqueue_struct *wq,
 /* make @pwq one of @wq's pwqs; nothing happens if it already is */
 static void link_pwq(struct pool_workqueue *pwq)
 {
-	struct workqueue_struct *wq = pwq->wq;
+	lockdep_assert_held(&pwq->wq->mutex);
 
-	lockdep_assert_held(&wq->mutex);
-
-	if (!list_empty(&pwq->pwqs_node))
-		return;
-	pwq->work_color = wq->work_color;
-	list_add_tail_rcu(&pwq->pwqs_node, &wq->pwqs);
+	if (list_empty(&pwq->pwqs_node)) {
+		/* new items of this pwq join the current flush color */
+		pwq->work_color = pwq->wq->work_color;
+		list_add_tail_rcu(&pwq->pwqs_node, &pwq->wq->pwqs);
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -1709,7 +1711,7 @@ static void link_pwq(struct pool_workqueue *pwq)
 static void insert_work(struct pool_workqueue *pwq, struct work_struct *work,
 			struct list_head *head, unsigned long flags)
 {
-	debug_work_activate(work);
+	work_odebug_activate(work);
 	/* KASAN reports on @work will show where it was queued */
 	kasan_record_aux_stack_noalloc(work);
 	work_set_queued(work, pwq, flags);
@@ -1780,21 +1782,20 @@ retry:
 	 * active pwq serializes everything.
 	 */
 	last_pool = get_work_pool(work);
-	if (last_pool && last_pool != pool && !(wq->flags & __WQ_ORDERED)) {
-		struct worker *worker;
+	if (!(wq->flags & __WQ_ORDERED) && last_pool && last_pool != pool) {
+		struct worker *running;
 
 		raw_spin_lock(&last_pool->lock);
-		worker = find_running_worker(last_pool, work);
-		if (worker && worker->current_pwq->wq == wq) {
-			pwq = worker->current_pwq;
+		running = find_running_worker(last_pool, work);
+		if (running && running->current_pwq->wq == wq) {
+			pwq = running->current_pwq;
 			pool = last_pool;
-		} else {
-			raw_spin_unlock(&last_pool->lock);
-			raw_spin_lock(&pool->lock);
+			goto locked;
 		}
-	} else {
-		raw_spin_lock(&pool->lock);
+		raw_spin_unlock(&last_pool->lock);
 	}
+	raw_spin_lock(&pool->lock);
+locked:
 
 	/*
 	 * An unbound pwq may have been replaced and released under us.  A
@@ -1865,18 +1866,13 @@ bool queue_work_on(int cpu, struct workqueue_struct *wq,
 EXPORT_SYMBOL(queue_work_on);
 
 /* an online CPU of @node, preferring this one; WORK_CPU_UNBOUND if none */
-static int select_numa_node_cpu(int node)
+static int node_cpu(int node)
 {
-	int cpu;
+	int here = raw_smp_processor_id(), cpu = nr_cpu_ids;
 
-	if (node < 0 || node >= MAX_NUMNODES || !node_online(node))
-		return WORK_CPU_UNBOUND;
-
-	cpu = raw_smp_processor_id();
-	if (cpu_to_node(cpu) == node)
-		return cpu;
-
-	cpu = cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
+	if (node >= 0 && node < MAX_NUMNODES && node_online(node))
+		cpu = cpu_to_node(here) == node ? here :
+		      cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
 	return cpu < nr_cpu_ids ? cpu : WORK_CPU_UNBOUND;
 }
 
@@ -1905,7 +1901,7 @@ bool queue_work_node(int node, struct workqueue_struct *wq,
 	local_irq_save(irq_flags);
 	queued = work_claim(work);
 	if (queued)
-		enqueue_work(select_numa_node_cpu(node), wq, work);
+		enqueue_work(node_cpu(node), wq, work);
 	local_irq_restore(irq_flags);
 	return queued;
 }
@@ -1930,21 +1926,21 @@ static void enqueue_delayed_work(int cpu, struct workqueue_struct *wq,
 				 unsigned long delay)
 {
 	struct timer_list *timer = &dwork->timer;
-	struct work_struct *work = &dwork->work;
 
 	WARN_ON_ONCE(!wq);
-	WARN_ON_ONCE(timer->function != delayed_work_timer_fn);
+	WARN_ON_ONCE(!list_empty(&dwork->work.entry));
 	WARN_ON_ONCE(timer_pending(timer));
-	WARN_ON_ONCE(!list_empty(&work->entry));
+	WARN_ON_ONCE(timer->function != delayed_work_timer_fn);
 
 	/* no delay means now, not at the next tick */
 	if (!delay) {
-		enqueue_work(cpu, wq, work);
+		enqueue_work(cpu, wq, &dwork->work);
 		return;
 	}
 
-	dwork->wq = wq;
+	/* what delayed_work_timer_fn() will need */
 	dwork->cpu = cpu;
+	dwork->wq = wq;
 	timer->expires = jiffies + delay;
 
 	if (housekeeping_enabled(HK_TYPE_TIMER)) {
@@ -2016,9 +2012,10 @@ bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 }
 EXPORT_SYMBOL_GPL(mod_delayed_work_on);
 
-static void rcu_work_rcufn(struct rcu_head *rcu)
+/* the grace period is over: queue for real */
+static void rcu_work_gp_done(struct rcu_head *head)
 {
-	struct rcu_work *rwork = container_of(rcu, struct rcu_work, rcu);
+	struct rcu_work *rwork = container_of(head, struct rcu_work, rcu);
 	unsigned long irq_flags;
 
 	local_irq_save(irq_flags);
@@ -2049,7 +2046,7 @@ bool queue_rcu_work(struct workqueue_struct *wq, struct rcu_work *rwork)
 		return false;
 
 	rwork->wq = wq;
-	call_rcu_hurry(&rwork->rcu, rcu_work_rcufn);
+	call_rcu_hurry(&rwork->rcu, rcu_work_gp_done);
 	return true;
 }
 EXPORT_SYMBOL(queue_rcu_work);
@@ -2080,7 +2077,7 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	WARN_ON_ONCE(!(pool->flags & POOL_DISASSOCIATED) &&
 		     raw_smp_processor_id() != pool->cpu);
 
-	debug_work_deactivate(work);
+	work_odebug_deactivate(work);
 	hash_add(pool->busy_hash, &worker->busy_node, (unsigned long)work);
 	worker->current_work = work;
 	worker->current_func = work->func;
@@ -2144,8 +2141,9 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 		cond_resched();
 
 	raw_spin_lock_irq(&pool->lock);
+	/* psi asks for this once we sleep, see wq_worker_last_func() */
+	WRITE_ONCE(worker->last_func, worker->current_func);
 	worker_clr_flags(worker, WORKER_CPU_INTENSIVE);
-	worker->last_func = worker->current_func;
 	hash_del(&worker->busy_node);
 	worker->current_work = NULL;
 	worker->current_func = NULL;
@@ -2508,9 +2506,8 @@ static void barrier_workfn(struct work_struct *work)
  * for @worker if @worker is running it.  pool->lock held.
  */
 static void queue_barrier(struct pool_workqueue *pwq,
-			      struct wq_barrier_item *barr,
-			      struct work_struct *target,
-			      struct worker *worker)
+			  struct wq_barrier_item *barr,
+			  struct work_struct *target, struct worker *worker)
 {
 	/* BH and thread barriers differ in softirq-safety for lockdep */
 	static __maybe_unused struct lock_class_key bh_key, thread_key;
@@ -2542,33 +2539,38 @@ static void queue_barrier(struct pool_workqueue *pwq,
 	insert_work(pwq, &barr->work, before, flags | color_bits(color));
 }
 
-/* make lockdep see a wait on @wq, or on @work executing on @wq */
-static void lockdep_touch_wq(struct workqueue_struct *wq)
-{
+/*
+ * Tell lockdep we wait for @map: for a wq, or for an item, which is "held"
+ * while the item runs.  BH items hold them in softirq context, so taking
+ * them with BH enabled would look like a softirq-unsafe lock.
+ */
 #ifdef CONFIG_LOCKDEP
-	if (unlikely(!wq->lockdep_map))
-		return;
-	if (wq->flags & WQ_BH)
+static void lockdep_touch(struct lockdep_map *map, bool bh)
+{
+	if (bh)
 		local_bh_disable();
-	lock_map_acquire(wq->lockdep_map);
-	lock_map_release(wq->lockdep_map);
-	if (wq->flags & WQ_BH)
+	lock_map_acquire(map);
+	lock_map_release(map);
+	if (bh)
 		local_bh_enable();
-#endif
 }
 
-static void lockdep_touch_work(struct work_struct *work,
-				   struct workqueue_struct *wq)
+static void lockdep_touch_wq(struct workqueue_struct *wq)
 {
-#ifdef CONFIG_LOCKDEP
-	if (wq->flags & WQ_BH)
-		local_bh_disable();
-	lock_map_acquire(&work->lockdep_map);
-	lock_map_release(&work->lockdep_map);
-	if (wq->flags & WQ_BH)
-		local_bh_enable();
-#endif
+	if (likely(wq->lockdep_map))
+		lockdep_touch(wq->lockdep_map, wq->flags & WQ_BH);
 }
+
+static void lockdep_touch_item(struct work_struct *work,
+			       struct workqueue_struct *wq)
+{
+	lockdep_touch(&work->lockdep_map, wq->flags & WQ_BH);
+}
+#else
+static void lockdep_touch_wq(struct workqueue_struct *wq) { }
+static void lockdep_touch_item(struct work_struct *work,
+			       struct workqueue_struct *wq) { }
+#endif
 
 /*
  * Close the current color and arm every pwq that has items of it.  Returns
@@ -2718,7 +2720,9 @@ void drain_workqueue(struct workqueue_struct *wq)
 				wq->name, __func__, flushes);
 	}
 
-	if (!--wq->nr_drainers)
+	/* the last drainer lets everybody queue again */
+	wq->nr_drainers--;
+	if (!wq->nr_drainers)
 		wq->flags &= ~__WQ_DRAINING;
 	mutex_unlock(&wq->mutex);
 }
@@ -2728,8 +2732,8 @@ EXPORT_SYMBOL_GPL(drain_workqueue);
  * Queue a barrier behind the last queued or running instance of @work.
  * Returns false if @work is idle.
  */
-static bool flush_work_prepare(struct work_struct *work, struct wq_barrier_item *barr,
-			     bool from_cancel)
+static bool flush_work_prepare(struct work_struct *work,
+			       struct wq_barrier_item *barr, bool from_cancel)
 {
 	struct worker *worker = NULL;
 	struct workqueue_struct *wq;
@@ -2759,7 +2763,7 @@ static bool flush_work_prepare(struct work_struct *work, struct wq_barrier_item 
 	queue_barrier(pwq, barr, work, worker);
 	raw_spin_unlock_irq(&pool->lock);
 
-	lockdep_touch_work(work, wq);
+	lockdep_touch_item(work, wq);
 	/*
 	 * In an ordered or rescuer-backed wq, waiting for an item from inside
 	 * the wq can deadlock even if it is not the item itself: tell lockdep.
@@ -2797,13 +2801,13 @@ static bool work_flush(struct work_struct *work, bool from_cancel)
 	if (from_cancel && !WARN_ON_ONCE(data & WORK_STRUCT_PWQ) &&
 	    (data & WORK_OFFQ_BH)) {
 		while (!try_wait_for_completion(&barr.done)) {
-			/* on RT, let a preempted softirq make progress */
-			if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
-				local_bh_disable();
-				local_bh_enable();
-			} else {
+			if (!IS_ENABLED(CONFIG_PREEMPT_RT)) {
 				cpu_relax();
+				continue;
 			}
+			/* on RT, let a preempted softirq make progress */
+			local_bh_disable();
+			local_bh_enable();
 		}
 	} else {
 		wait_for_completion(&barr.done);
@@ -2841,10 +2845,14 @@ EXPORT_SYMBOL_GPL(flush_work);
  */
 bool flush_delayed_work(struct delayed_work *dwork)
 {
-	local_irq_disable();
+	unsigned long irq_flags;
+
+	/* an item whose timer we stopped is still ours to queue */
+	local_irq_save(irq_flags);
 	if (del_timer_sync(&dwork->timer))
 		enqueue_work(dwork->cpu, dwork->wq, &dwork->work);
-	local_irq_enable();
+	local_irq_restore(irq_flags);
+
 	return flush_work(&dwork->work);
 }
 EXPORT_SYMBOL(flush_delayed_work);
@@ -2895,9 +2903,10 @@ static int work_try_steal(struct work_struct *work, u32 cflags,
 	if (!test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
 		return 0;
 
+	/* someone else holds PENDING: it is queued, or about to be */
 	rcu_read_lock();
 	pool = get_work_pool(work);
-	if (!pool)
+	if (unlikely(!pool))
 		goto busy;
 
 	raw_spin_lock(&pool->lock);
@@ -2908,7 +2917,7 @@ static int work_try_steal(struct work_struct *work, u32 cflags,
 		goto busy;
 	}
 
-	debug_work_deactivate(work);
+	work_odebug_deactivate(work);
 	/*
 	 * An inactive item may carry barriers; they must not be left on the
 	 * inactive list where they would wait for a max_active slot.  Its
@@ -3142,6 +3151,7 @@ EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
  */
 bool enable_delayed_work(struct delayed_work *dwork)
 {
+	/* the timer is never pending while disabled */
 	return enable_work(&dwork->work);
 }
 EXPORT_SYMBOL_GPL(enable_delayed_work);
@@ -3151,67 +3161,15 @@ EXPORT_SYMBOL_GPL(enable_delayed_work);
  */
 
 /**
- * schedule_on_each_cpu - run a function on every online CPU and wait
- * @func: the function, called from a per-CPU work item on each CPU
- *
- * Slow: it queues one item per CPU on system_percpu_wq and flushes them.
- *
- * Return: 0, or -ENOMEM.
- */
-int schedule_on_each_cpu(work_func_t func)
-{
-	struct work_struct __percpu *works;
-	int cpu;
-
-	works = alloc_percpu(struct work_struct);
-	if (!works)
-		return -ENOMEM;
-
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		INIT_WORK(per_cpu_ptr(works, cpu), func);
-		schedule_work_on(cpu, per_cpu_ptr(works, cpu));
-	}
-	for_each_online_cpu(cpu)
-		flush_work(per_cpu_ptr(works, cpu));
-	cpus_read_unlock();
-
-	free_percpu(works);
-	return 0;
-}
-
-/**
- * execute_in_process_context - run a function in process context
- * @fn: the function
- * @ew: storage for the work item, which must live until @fn has run
- *
- * Calls @fn right away if not in interrupt context, else queues it on the
- * system workqueue.
- *
- * Return: 0 if @fn ran, 1 if it was queued.
- */
-int execute_in_process_context(work_func_t fn, struct execute_work *ew)
-{
-	if (!in_interrupt()) {
-		fn(&ew->work);
-		return 0;
-	}
-	INIT_WORK(&ew->work, fn);
-	schedule_work(&ew->work);
-	return 1;
-}
-EXPORT_SYMBOL_GPL(execute_in_process_context);
-
-/**
  * current_work - the work item %current is running
  *
  * Return: the item if %current is a kworker running one, else %NULL.
  */
 struct work_struct *current_work(void)
 {
-	struct worker *worker = current_wq_worker();
+	struct worker *self = current_wq_worker();
 
-	return worker ? worker->current_work : NULL;
+	return self ? self->current_work : NULL;
 }
 EXPORT_SYMBOL(current_work);
 
@@ -3224,9 +3182,9 @@ EXPORT_SYMBOL(current_work);
  */
 bool current_is_workqueue_rescuer(void)
 {
-	struct worker *worker = current_wq_worker();
+	struct worker *self = current_wq_worker();
 
-	return worker && worker->rescue_wq;
+	return self && self->rescue_wq;
 }
 
 /**
@@ -3298,14 +3256,14 @@ EXPORT_SYMBOL_GPL(work_busy);
  */
 void set_worker_desc(const char *fmt, ...)
 {
-	struct worker *worker = current_wq_worker();
+	struct worker *self = current_wq_worker();
 	va_list args;
 
-	if (!worker)
-		return;
-	va_start(args, fmt);
-	vsnprintf(worker->desc, sizeof(worker->desc), fmt, args);
-	va_end(args);
+	if (self) {
+		va_start(args, fmt);
+		vsnprintf(self->desc, sizeof(self->desc), fmt, args);
+		va_end(args);
+	}
 }
 EXPORT_SYMBOL_GPL(set_worker_desc);
 
@@ -3320,10 +3278,9 @@ struct wq_on_cpu {
 
 static void work_for_cpu_workfn(struct work_struct *work)
 {
-	struct wq_on_cpu *wfc = container_of(work, struct wq_on_cpu,
-						work);
+	struct wq_on_cpu *call = container_of(work, struct wq_on_cpu, work);
 
-	wfc->ret = wfc->fn(wfc->arg);
+	call->ret = call->fn(call->arg);
 }
 
 /**
@@ -3340,13 +3297,13 @@ static void work_for_cpu_workfn(struct work_struct *work)
 long work_on_cpu_key(int cpu, long (*fn)(void *), void *arg,
 		     struct lock_class_key *key)
 {
-	struct wq_on_cpu wfc = { .fn = fn, .arg = arg };
+	struct wq_on_cpu call = { .fn = fn, .arg = arg };
 
-	INIT_WORK_ONSTACK_KEY(&wfc.work, work_for_cpu_workfn, key);
-	schedule_work_on(cpu, &wfc.work);
-	flush_work(&wfc.work);
-	destroy_work_on_stack(&wfc.work);
-	return wfc.ret;
+	INIT_WORK_ONSTACK_KEY(&call.work, work_for_cpu_workfn, key);
+	schedule_work_on(cpu, &call.work);
+	flush_work(&call.work);
+	destroy_work_on_stack(&call.work);
+	return call.ret;
 }
 EXPORT_SYMBOL_GPL(work_on_cpu_key);
 
@@ -3362,17 +3319,68 @@ EXPORT_SYMBOL_GPL(work_on_cpu_key);
 long work_on_cpu_safe_key(int cpu, long (*fn)(void *), void *arg,
 			  struct lock_class_key *key)
 {
-	long ret = -ENODEV;
+	long ret;
 
 	cpus_read_lock();
-	if (cpu_online(cpu))
-		ret = work_on_cpu_key(cpu, fn, arg, key);
+	ret = cpu_online(cpu) ? work_on_cpu_key(cpu, fn, arg, key) : -ENODEV;
 	cpus_read_unlock();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(work_on_cpu_safe_key);
 
 #endif /* CONFIG_SMP */
+
+/**
+ * execute_in_process_context - run a function in process context
+ * @fn: the function
+ * @ew: storage for the work item, which must live until @fn has run
+ *
+ * Calls @fn right away if not in interrupt context, else queues it on the
+ * system workqueue.
+ *
+ * Return: 0 if @fn ran, 1 if it was queued.
+ */
+int execute_in_process_context(work_func_t fn, struct execute_work *ew)
+{
+	if (in_interrupt()) {
+		INIT_WORK(&ew->work, fn);
+		schedule_work(&ew->work);
+		return 1;
+	}
+	fn(&ew->work);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(execute_in_process_context);
+
+/**
+ * schedule_on_each_cpu - run a function on every online CPU and wait
+ * @func: the function, called from a per-CPU work item on each CPU
+ *
+ * Slow: it queues one item per CPU on system_percpu_wq and flushes them.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int schedule_on_each_cpu(work_func_t func)
+{
+	struct work_struct __percpu *works = alloc_percpu(struct work_struct);
+	int cpu;
+
+	if (!works)
+		return -ENOMEM;
+
+	/* the set of online CPUs must not change between queue and flush */
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		INIT_WORK(per_cpu_ptr(works, cpu), func);
+		schedule_work_on(cpu, per_cpu_ptr(works, cpu));
+	}
+	for_each_online_cpu(cpu)
+		flush_work(per_cpu_ptr(works, cpu));
+	cpus_read_unlock();
+
+	free_percpu(works);
+	return 0;
+}
 
 /* ------------------------------------------------------------------------
  * Attributes, pods and unbound pools
@@ -3428,15 +3436,15 @@ struct workqueue_attrs *alloc_workqueue_attrs(void)
 	return attrs;
 }
 
-static void copy_workqueue_attrs(struct workqueue_attrs *to,
-				 const struct workqueue_attrs *from)
+static void copy_workqueue_attrs(struct workqueue_attrs *dst,
+				 const struct workqueue_attrs *src)
 {
-	to->nice = from->nice;
-	cpumask_copy(to->cpumask, from->cpumask);
-	cpumask_copy(to->__pod_cpumask, from->__pod_cpumask);
-	to->affn_strict = from->affn_strict;
-	to->affn_scope = from->affn_scope;
-	to->ordered = from->ordered;
+	cpumask_copy(dst->cpumask, src->cpumask);
+	cpumask_copy(dst->__pod_cpumask, src->__pod_cpumask);
+	dst->nice = src->nice;
+	dst->affn_scope = src->affn_scope;
+	dst->affn_strict = src->affn_strict;
+	dst->ordered = src->ordered;
 }
 
 /*
@@ -3488,8 +3496,8 @@ static const struct wq_pod_type *wqattrs_pod_type(const struct workqueue_attrs *
 static int init_worker_pool(struct worker_pool *pool)
 {
 	raw_spin_lock_init(&pool->lock);
-	pool->id = -1;
 	pool->cpu = -1;
+	pool->id = -1;
 	pool->node = NUMA_NO_NODE;
 	pool->flags = POOL_DISASSOCIATED;
 	pool->watchdog_ts = jiffies;
@@ -3521,12 +3529,12 @@ static int worker_pool_assign_id(struct worker_pool *pool)
 	return 0;
 }
 
-static void rcu_free_pool(struct rcu_head *rcu)
+static void rcu_free_pool(struct rcu_head *head)
 {
-	struct worker_pool *pool = container_of(rcu, struct worker_pool, rcu);
+	struct worker_pool *pool = container_of(head, struct worker_pool, rcu);
 
-	ida_destroy(&pool->worker_ida);
 	free_workqueue_attrs(pool->attrs);
+	ida_destroy(&pool->worker_ida);
 	kfree(pool);
 }
 
@@ -3553,19 +3561,18 @@ static void put_unbound_pool(struct worker_pool *pool)
 	hash_del(&pool->hash_node);
 
 	/* take the manager role for good so that nobody creates workers */
-	for (;;) {
+	mutex_lock(&wq_pool_attach_mutex);
+	raw_spin_lock_irq(&pool->lock);
+	while (pool->flags & POOL_MANAGER_ACTIVE) {
+		raw_spin_unlock_irq(&pool->lock);
+		mutex_unlock(&wq_pool_attach_mutex);
 		rcuwait_wait_event(&manager_wait,
 				   !(pool->flags & POOL_MANAGER_ACTIVE),
 				   TASK_UNINTERRUPTIBLE);
 		mutex_lock(&wq_pool_attach_mutex);
 		raw_spin_lock_irq(&pool->lock);
-		if (!(pool->flags & POOL_MANAGER_ACTIVE)) {
-			pool->flags |= POOL_MANAGER_ACTIVE;
-			break;
-		}
-		raw_spin_unlock_irq(&pool->lock);
-		mutex_unlock(&wq_pool_attach_mutex);
 	}
+	pool->flags |= POOL_MANAGER_ACTIVE;
 
 	while ((worker = first_idle_worker(pool)))
 		kill_idle_worker(worker);
@@ -3610,12 +3617,10 @@ static struct worker_pool *get_unbound_pool(const struct workqueue_attrs *attrs)
 
 	lockdep_assert_held(&wq_pool_mutex);
 
-	hash_for_each_possible(unbound_pool_hash, pool, hash_node, hash) {
-		if (wqattrs_equal(pool->attrs, attrs)) {
-			pool->refcnt++;
-			return pool;
-		}
-	}
+	/* share an existing pool if one matches */
+	hash_for_each_possible(unbound_pool_hash, pool, hash_node, hash)
+		if (wqattrs_equal(pool->attrs, attrs))
+			goto found;
 
 	node = cpumask_node(attrs->__pod_cpumask);
 	pool = kzalloc_node(sizeof(*pool), GFP_KERNEL, node);
@@ -3626,14 +3631,15 @@ static struct worker_pool *get_unbound_pool(const struct workqueue_attrs *attrs)
 
 	pool->node = node;
 	copy_workqueue_attrs(pool->attrs, attrs);
-	if (worker_pool_assign_id(pool) < 0)
-		goto fail;
-	if (wq_online && !create_worker(pool))
+	/* before workqueue_init(), the initial worker comes from there */
+	if (worker_pool_assign_id(pool) || (wq_online && !create_worker(pool)))
 		goto fail;
 
 	hash_add(unbound_pool_hash, &pool->hash_node, hash);
 	return pool;
-
+found:
+	pool->refcnt++;
+	return pool;
 fail:
 	put_unbound_pool(pool);
 	return NULL;
@@ -3641,9 +3647,9 @@ fail:
 
 /* pwqs and attributes prepared for an unbound workqueue */
 struct apply_wqattrs_ctx {
+	struct list_head	list;		/* for batch application */
 	struct workqueue_struct	*wq;
 	struct workqueue_attrs	*attrs;		/* to store in the wq */
-	struct list_head	list;		/* for batch application */
 	struct pool_workqueue	*dfl_pwq;
 	struct pool_workqueue	*pwq_tbl[];	/* by CPU */
 };
@@ -3677,11 +3683,10 @@ static struct pool_workqueue *get_unbound_pwq(struct apply_wqattrs_ctx *ctx,
 	}
 
 	pwq = kmem_cache_alloc_node(pwq_cache, GFP_KERNEL, pool->node);
-	if (!pwq) {
+	if (pwq)
+		init_pwq(pwq, ctx->wq, pool);
+	else
 		put_unbound_pool(pool);
-		return NULL;
-	}
-	init_pwq(pwq, ctx->wq, pool);
 	return pwq;
 }
 
@@ -3692,9 +3697,9 @@ static void apply_wqattrs_cleanup(struct apply_wqattrs_ctx *ctx)
 
 	if (!ctx)
 		return;
+	put_pwq_unlocked(ctx->dfl_pwq);
 	for_each_possible_cpu(cpu)
 		put_pwq_unlocked(ctx->pwq_tbl[cpu]);
-	put_pwq_unlocked(ctx->dfl_pwq);
 	free_workqueue_attrs(ctx->attrs);
 	kfree(ctx);
 }
@@ -3711,9 +3716,7 @@ apply_wqattrs_prepare(struct workqueue_struct *wq,
 	int cpu;
 
 	lockdep_assert_held(&wq_pool_mutex);
-
-	if (WARN_ON(attrs->affn_scope < 0 ||
-		    attrs->affn_scope >= WQ_AFFN_NR_TYPES))
+	if (WARN_ON((unsigned int)attrs->affn_scope >= WQ_AFFN_NR_TYPES))
 		return ERR_PTR(-EINVAL);
 
 	ctx = kzalloc(struct_size(ctx, pwq_tbl, nr_cpu_ids), GFP_KERNEL);
@@ -3822,22 +3825,20 @@ static void apply_wqattrs_commit(struct apply_wqattrs_ctx *ctx)
 	mutex_unlock(&wq->mutex);
 }
 
+/* apply_workqueue_attrs() with wq_pool_mutex held */
 static int apply_workqueue_attrs_locked(struct workqueue_struct *wq,
 					const struct workqueue_attrs *attrs)
 {
 	struct apply_wqattrs_ctx *ctx;
-
-	lockdep_assert_held(&wq_pool_mutex);
-
-	if (WARN_ON(!(wq->flags & WQ_UNBOUND)))
+	/* per-CPU and BH workqueues have no attributes to change */
+	if (WARN_ON_ONCE(!(wq->flags & WQ_UNBOUND)))
 		return -EINVAL;
-
 	ctx = apply_wqattrs_prepare(wq, attrs, wq_unbound_cpumask);
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-	apply_wqattrs_commit(ctx);
-	apply_wqattrs_cleanup(ctx);
-	return 0;
+	if (!IS_ERR(ctx)) {
+		apply_wqattrs_commit(ctx);
+		apply_wqattrs_cleanup(ctx);
+	}
+	return PTR_ERR_OR_ZERO(ctx);
 }
 
 /**
@@ -3854,12 +3855,8 @@ static int apply_workqueue_attrs_locked(struct workqueue_struct *wq,
 int apply_workqueue_attrs(struct workqueue_struct *wq,
 			  const struct workqueue_attrs *attrs)
 {
-	int ret;
-
-	mutex_lock(&wq_pool_mutex);
-	ret = apply_workqueue_attrs_locked(wq, attrs);
-	mutex_unlock(&wq_pool_mutex);
-	return ret;
+	guard(mutex)(&wq_pool_mutex);
+	return apply_workqueue_attrs_locked(wq, attrs);
 }
 
 /* ------------------------------------------------------------------------
@@ -3901,19 +3898,15 @@ static int init_rescuer(struct workqueue_struct *wq)
 		return 0;
 
 	rescuer = alloc_worker(NUMA_NO_NODE);
-	if (!rescuer) {
-		pr_err("workqueue: Failed to allocate a rescuer for wq \"%s\"\n",
-		       wq->name);
+	if (!rescuer)
 		return -ENOMEM;
-	}
 	rescuer->rescue_wq = wq;
 	format_worker_name(name, sizeof(name), rescuer, NULL);
-
 	rescuer->task = kthread_create(rescuer_thread, rescuer, "%s", name);
-	if (IS_ERR(rescuer->task)) {
-		ret = PTR_ERR(rescuer->task);
-		pr_err("workqueue: Failed to create a rescuer kthread for wq \"%s\": %pe",
-		       wq->name, ERR_PTR(ret));
+	ret = PTR_ERR_OR_ZERO(rescuer->task);
+	if (ret) {
+		pr_err("workqueue: no rescuer for %s: %pe\n", wq->name,
+		       ERR_PTR(ret));
 		kfree(rescuer);
 		return ret;
 	}
@@ -4008,12 +4001,10 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 	bool highpri = flags & WQ_HIGHPRI;
 	int ret;
 
-	if (flags & WQ_BH) {
-		if (WARN_ON_ONCE(flags & ~__WQ_BH_ALLOWS))
-			return NULL;
-		if (WARN_ON_ONCE(max_active))
-			return NULL;
-	}
+	/* BH workqueues take only WQ_HIGHPRI and no max_active */
+	if ((flags & WQ_BH) && (WARN_ON_ONCE(flags & ~__WQ_BH_ALLOWS) ||
+				WARN_ON_ONCE(max_active)))
+		return NULL;
 	/* see WQ_POWER_EFFICIENT in workqueue.h */
 	if ((flags & WQ_POWER_EFFICIENT) && wq_power_efficient)
 		flags |= WQ_UNBOUND;
@@ -4031,7 +4022,7 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 		max_active = INT_MAX;
 	else
 		max_active = clamp_max_active(max_active ?: WQ_DFL_ACTIVE,
-						 wq->name);
+					      wq->name);
 
 	wq->flags = flags;
 	wq->saved_max_active = max_active;
@@ -4084,48 +4075,49 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 	}
 	mutex_unlock(&wq_pool_mutex);
 
-	if ((wq->flags & WQ_SYSFS) && workqueue_sysfs_register(wq))
-		goto err_destroy;
-	return wq;
-
-err_free:
-	free_unused_wq(wq);
-	return NULL;
+	if (!(wq->flags & WQ_SYSFS) || !workqueue_sysfs_register(wq))
+		return wq;
 err_destroy:
 	destroy_workqueue(wq);
 	return NULL;
+err_free:
+	free_unused_wq(wq);
+	return NULL;
 }
-
-__printf(1, 4)
-struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
-					 int max_active, ...)
-{
-	struct workqueue_struct *wq;
-	va_list args;
-
-	va_start(args, max_active);
-	wq = __alloc_workqueue(fmt, flags, max_active, NULL, args);
-	va_end(args);
-	return wq;
-}
-EXPORT_SYMBOL_GPL(alloc_workqueue);
 
 #ifdef CONFIG_LOCKDEP
+/* for users that share one lockdep map among many similar workqueues */
 __printf(1, 5)
+
 struct workqueue_struct *
 alloc_workqueue_lockdep_map(const char *fmt, unsigned int flags,
 			    int max_active, struct lockdep_map *lockdep_map, ...)
 {
-	struct workqueue_struct *wq;
-	va_list args;
+	struct workqueue_struct *new;
+	va_list ap;
 
-	va_start(args, lockdep_map);
-	wq = __alloc_workqueue(fmt, flags, max_active, lockdep_map, args);
-	va_end(args);
-	return wq;
+	va_start(ap, lockdep_map);
+	new = __alloc_workqueue(fmt, flags, max_active, lockdep_map, ap);
+	va_end(ap);
+	return new;
 }
 EXPORT_SYMBOL_GPL(alloc_workqueue_lockdep_map);
 #endif
+
+/* documented in workqueue.h, like alloc_workqueue_lockdep_map() above */
+__printf(1, 4)
+struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
+					 int max_active, ...)
+{
+	struct workqueue_struct *new;
+	va_list ap;
+
+	va_start(ap, max_active);
+	new = __alloc_workqueue(fmt, flags, max_active, NULL, ap);
+	va_end(ap);
+	return new;
+}
+EXPORT_SYMBOL_GPL(alloc_workqueue);
 
 /* anything left that a destroyed workqueue should not have? */
 static bool pwq_has_leftovers(struct pool_workqueue *pwq)
@@ -4138,6 +4130,28 @@ static bool pwq_has_leftovers(struct pool_workqueue *pwq)
 	return !pwq_idle(pwq);
 }
 
+/* after draining: complain about a pwq that still has items */
+static bool wq_has_leftovers(struct workqueue_struct *wq)
+{
+	struct pool_workqueue *pwq;
+	bool busy = false;
+
+	guard(mutex)(&wq->mutex);
+	for_each_pwq(pwq, wq) {
+		raw_spin_lock_irq(&pwq->pool->lock);
+		busy = pwq_has_leftovers(pwq);
+		if (WARN_ON(busy)) {
+			pr_warn("%s: %s has the following busy pwq\n",
+				"destroy_workqueue", wq->name);
+			show_pwq(pwq);
+		}
+		raw_spin_unlock_irq(&pwq->pool->lock);
+		if (busy)
+			break;
+	}
+	return busy;
+}
+
 /**
  * destroy_workqueue - drain and free a workqueue
  * @wq: the workqueue
@@ -4147,48 +4161,34 @@ static bool pwq_has_leftovers(struct pool_workqueue *pwq)
  */
 void destroy_workqueue(struct workqueue_struct *wq)
 {
-	struct pool_workqueue *pwq;
+	struct worker *rescuer;
 	int cpu;
 
 	/* first, so that a failed check below leaves no name conflict */
 	workqueue_sysfs_unregister(wq);
 
-	mutex_lock(&wq->mutex);
-	wq->flags |= __WQ_DESTROYING;
-	mutex_unlock(&wq->mutex);
-
+	scoped_guard(mutex, &wq->mutex)
+		wq->flags |= __WQ_DESTROYING;
 	drain_workqueue(wq);
 
-	if (wq->rescuer) {
-		struct worker *rescuer = wq->rescuer;
-
-		/* no more maydays; the rescuer empties the list and exits */
-		raw_spin_lock_irq(&wq_mayday_lock);
+	/* no more maydays; the rescuer empties the list and exits */
+	scoped_guard(raw_spinlock_irq, &wq_mayday_lock) {
+		rescuer = wq->rescuer;
 		wq->rescuer = NULL;
-		raw_spin_unlock_irq(&wq_mayday_lock);
+	}
+	if (rescuer) {
 		kthread_stop(rescuer->task);
 		kfree(rescuer);
 	}
 
 	/* the locks make pending put_pwq() callers finish first */
 	mutex_lock(&wq_pool_mutex);
-	mutex_lock(&wq->mutex);
-	for_each_pwq(pwq, wq) {
-		raw_spin_lock_irq(&pwq->pool->lock);
-		if (WARN_ON(pwq_has_leftovers(pwq))) {
-			pr_warn("%s: %s has the following busy pwq\n",
-				__func__, wq->name);
-			show_pwq(pwq);
-			raw_spin_unlock_irq(&pwq->pool->lock);
-			mutex_unlock(&wq->mutex);
-			mutex_unlock(&wq_pool_mutex);
-			show_one_workqueue(wq);
-			return;
-		}
-		raw_spin_unlock_irq(&pwq->pool->lock);
+	if (wq_has_leftovers(wq)) {
+		/* leak it rather than free what is still in use */
+		mutex_unlock(&wq_pool_mutex);
+		show_one_workqueue(wq);
+		return;
 	}
-	mutex_unlock(&wq->mutex);
-
 	/* off the list only now, so that freezing can't miss it earlier */
 	list_del_rcu(&wq->list);
 	mutex_unlock(&wq_pool_mutex);
@@ -4220,9 +4220,7 @@ EXPORT_SYMBOL_GPL(destroy_workqueue);
 void workqueue_set_max_active(struct workqueue_struct *wq, int max_active)
 {
 	/* meaningless for BH, and would break the order of an ordered wq */
-	if (WARN_ON(wq->flags & WQ_BH))
-		return;
-	if (WARN_ON(wq->flags & __WQ_ORDERED))
+	if (WARN_ON(wq->flags & (WQ_BH | __WQ_ORDERED)))
 		return;
 
 	max_active = clamp_max_active(max_active, wq->name);
@@ -4248,14 +4246,13 @@ EXPORT_SYMBOL_GPL(workqueue_set_max_active);
  */
 void workqueue_set_min_active(struct workqueue_struct *wq, int min_active)
 {
-	if (WARN_ON((wq->flags & (WQ_BH | WQ_UNBOUND | __WQ_ORDERED)) !=
-		    WQ_UNBOUND))
-		return;
+	unsigned int kind = wq->flags & (WQ_BH | WQ_UNBOUND | __WQ_ORDERED);
 
-	mutex_lock(&wq->mutex);
+	if (WARN_ON(kind != WQ_UNBOUND))
+		return;
+	guard(mutex)(&wq->mutex);
 	wq->saved_min_active = clamp(min_active, 0, wq->saved_max_active);
 	wq_update_max_active(wq);
-	mutex_unlock(&wq->mutex);
 }
 
 /* ------------------------------------------------------------------------
@@ -4299,21 +4296,20 @@ static void pools_unbind(int cpu)
 
 static void pool_rebind(struct worker_pool *pool)
 {
-	struct worker *worker;
+	struct worker *w;
 
 	lockdep_assert_held(&wq_pool_attach_mutex);
 
 	/* bind first: local wakeups must find the workers on this CPU */
-	list_for_each_entry(worker, &pool->workers, node) {
-		kthread_set_per_cpu(worker->task, pool->cpu);
-		WARN_ON_ONCE(set_cpus_allowed_ptr(worker->task,
-						  pool_allowed_cpus(pool)) < 0);
+	list_for_each_entry(w, &pool->workers, node) {
+		WARN_ON_ONCE(set_cpus_allowed_ptr(w->task, cpumask_of(pool->cpu)));
+		kthread_set_per_cpu(w->task, pool->cpu);
 	}
 
 	raw_spin_lock_irq(&pool->lock);
 	pool->flags &= ~POOL_DISASSOCIATED;
-	list_for_each_entry(worker, &pool->workers, node) {
-		unsigned int flags = worker->flags;
+	list_for_each_entry(w, &pool->workers, node) {
+		unsigned int flags = w->flags;
 
 		/*
 		 * Swap UNBOUND for REBOUND in one store: the worker may test
@@ -4322,7 +4318,7 @@ static void pool_rebind(struct worker_pool *pool)
 		 */
 		WARN_ON_ONCE(!(flags & WORKER_UNBOUND));
 		flags = (flags & ~WORKER_UNBOUND) | WORKER_REBOUND;
-		WRITE_ONCE(worker->flags, flags);
+		WRITE_ONCE(w->flags, flags);
 	}
 	raw_spin_unlock_irq(&pool->lock);
 }
@@ -4405,6 +4401,20 @@ int workqueue_offline_cpu(unsigned int cpu)
 
 #ifdef CONFIG_FREEZER
 
+/* enter or leave the frozen state; every workqueue adjusts max_active */
+static void wq_set_frozen(bool frozen)
+{
+	struct workqueue_struct *wq;
+
+	lockdep_assert_held(&wq_pool_mutex);
+
+	workqueue_freezing = frozen;
+	list_for_each_entry(wq, &workqueues, list) {
+		guard(mutex)(&wq->mutex);
+		wq_update_max_active(wq);
+	}
+}
+
 /**
  * freeze_workqueues_begin - stop freezable workqueues from starting items
  *
@@ -4413,17 +4423,9 @@ int workqueue_offline_cpu(unsigned int cpu)
  */
 void freeze_workqueues_begin(void)
 {
-	struct workqueue_struct *wq;
-
-	mutex_lock(&wq_pool_mutex);
+	guard(mutex)(&wq_pool_mutex);
 	WARN_ON_ONCE(workqueue_freezing);
-	workqueue_freezing = true;
-	list_for_each_entry(wq, &workqueues, list) {
-		mutex_lock(&wq->mutex);
-		wq_update_max_active(wq);
-		mutex_unlock(&wq->mutex);
-	}
-	mutex_unlock(&wq_pool_mutex);
+	wq_set_frozen(true);
 }
 
 /**
@@ -4468,18 +4470,9 @@ bool freeze_workqueues_busy(void)
  */
 void thaw_workqueues(void)
 {
-	struct workqueue_struct *wq;
-
-	mutex_lock(&wq_pool_mutex);
-	if (workqueue_freezing) {
-		workqueue_freezing = false;
-		list_for_each_entry(wq, &workqueues, list) {
-			mutex_lock(&wq->mutex);
-			wq_update_max_active(wq);
-			mutex_unlock(&wq->mutex);
-		}
-	}
-	mutex_unlock(&wq_pool_mutex);
+	guard(mutex)(&wq_pool_mutex);
+	if (workqueue_freezing)
+		wq_set_frozen(false);
 }
 
 #endif /* CONFIG_FREEZER */
@@ -4497,14 +4490,14 @@ static int wq_apply_unbound_cpumask(const struct cpumask *cpumask)
 
 	lockdep_assert_held(&wq_pool_mutex);
 
+	/* prepare all first, so that a failure changes nothing */
 	list_for_each_entry(wq, &workqueues, list) {
-		if (!(wq->flags & WQ_UNBOUND) || (wq->flags & __WQ_DESTROYING))
+		if ((wq->flags & (WQ_UNBOUND | __WQ_DESTROYING)) != WQ_UNBOUND)
 			continue;
 		ctx = apply_wqattrs_prepare(wq, wq->unbound_attrs, cpumask);
-		if (IS_ERR(ctx)) {
-			ret = PTR_ERR(ctx);
+		ret = PTR_ERR_OR_ZERO(ctx);
+		if (ret)
 			break;
-		}
 		list_add_tail(&ctx->list, &ctxs);
 	}
 
@@ -4513,13 +4506,12 @@ static int wq_apply_unbound_cpumask(const struct cpumask *cpumask)
 			apply_wqattrs_commit(ctx);
 		apply_wqattrs_cleanup(ctx);
 	}
+	if (ret)
+		return ret;
 
-	if (!ret) {
-		mutex_lock(&wq_pool_attach_mutex);
+	scoped_guard(mutex, &wq_pool_attach_mutex)
 		cpumask_copy(wq_unbound_cpumask, cpumask);
-		mutex_unlock(&wq_pool_attach_mutex);
-	}
-	return ret;
+	return 0;
 }
 
 /**
@@ -4533,23 +4525,22 @@ static int wq_apply_unbound_cpumask(const struct cpumask *cpumask)
  */
 int workqueue_unbound_exclude_cpumask(cpumask_var_t exclude_cpumask)
 {
-	cpumask_var_t cpumask;
-	int ret = 0;
+	cpumask_var_t mask;
+	int ret;
 
-	if (!zalloc_cpumask_var(&cpumask, GFP_KERNEL))
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return -ENOMEM;
 
 	mutex_lock(&wq_pool_mutex);
-	if (!cpumask_andnot(cpumask, wq_requested_unbound_cpumask,
-			    exclude_cpumask))
-		cpumask_copy(cpumask, wq_requested_unbound_cpumask);
-	if (!cpumask_equal(cpumask, wq_unbound_cpumask))
-		ret = wq_apply_unbound_cpumask(cpumask);
+	if (!cpumask_andnot(mask, wq_requested_unbound_cpumask, exclude_cpumask))
+		cpumask_copy(mask, wq_requested_unbound_cpumask);
+	ret = cpumask_equal(mask, wq_unbound_cpumask) ? 0 :
+	      wq_apply_unbound_cpumask(mask);
 	if (!ret)
 		cpumask_copy(wq_isolated_cpumask, exclude_cpumask);
 	mutex_unlock(&wq_pool_mutex);
 
-	free_cpumask_var(cpumask);
+	free_cpumask_var(mask);
 	return ret;
 }
 
@@ -4575,24 +4566,25 @@ static int workqueue_set_unbound_cpumask(cpumask_var_t cpumask)
 	return ret;
 }
 
+/* the scope whose name @val starts with, case-insensitively */
 static int affn_scope_parse(const char *val)
 {
-	int i;
+	int scope = ARRAY_SIZE(wq_affn_names);
 
-	for (i = 0; i < ARRAY_SIZE(wq_affn_names); i++) {
-		if (!strncasecmp(val, wq_affn_names[i],
-				 strlen(wq_affn_names[i])))
-			return i;
-	}
-	return -EINVAL;
+	while (--scope >= 0)
+		if (!strncasecmp(val, wq_affn_names[scope],
+				 strlen(wq_affn_names[scope])))
+			break;
+	return scope >= 0 ? scope : -EINVAL;
 }
 
+/* workqueue.default_affinity_scope: any scope but "default" itself */
 static int wq_affn_dfl_set(const char *val, const struct kernel_param *kp)
 {
-	struct workqueue_struct *wq;
 	int affn = affn_scope_parse(val);
+	struct workqueue_struct *wq;
 
-	if (affn < 0 || affn == WQ_AFFN_DFL)
+	if (affn <= WQ_AFFN_DFL)
 		return -EINVAL;
 
 	mutex_lock(&wq_pool_mutex);
@@ -4610,7 +4602,7 @@ static int wq_affn_dfl_set(const char *val, const struct kernel_param *kp)
 
 static int wq_affn_dfl_get(char *buffer, const struct kernel_param *kp)
 {
-	return scnprintf(buffer, PAGE_SIZE, "%s\n", wq_affn_names[wq_affn_dfl]);
+	return sysfs_emit(buffer, "%s\n", wq_affn_names[wq_affn_dfl]);
 }
 
 static const struct kernel_param_ops wq_affn_dfl_param_ops = {
@@ -4657,10 +4649,10 @@ void print_worker_info(const char *log_lvl, struct task_struct *task)
 	worker = kthread_probe_data(task);
 	/* the last byte of each buffer stays NUL whatever we copy */
 	copy_from_kernel_nofault(&fn, &worker->current_func, sizeof(fn));
+	copy_from_kernel_nofault(desc, worker->desc, sizeof(desc) - 1);
 	copy_from_kernel_nofault(&pwq, &worker->current_pwq, sizeof(pwq));
 	copy_from_kernel_nofault(&wq, &pwq->wq, sizeof(wq));
 	copy_from_kernel_nofault(name, wq->name, sizeof(name) - 1);
-	copy_from_kernel_nofault(desc, worker->desc, sizeof(desc) - 1);
 
 	if (!fn && !name[0] && !desc[0])
 		return;
@@ -4817,26 +4809,19 @@ void show_one_workqueue(struct workqueue_struct *wq)
 {
 	struct pool_workqueue *pwq;
 	unsigned long irq_flags;
-	bool idle = true;
+	bool header = false;
 
-	for_each_pwq(pwq, wq) {
-		if (!pwq_idle(pwq)) {
-			idle = false;
-			break;
-		}
-	}
-	if (idle)
-		return;
-
-	pr_info("workqueue %s: flags=0x%x\n", wq->name, wq->flags);
 	for_each_pwq(pwq, wq) {
 		raw_spin_lock_irqsave(&pwq->pool->lock, irq_flags);
-		if (!pwq_idle(pwq)) {
-			/* consoles may queue work: don't print under our lock */
-			printk_deferred_enter();
-			show_pwq(pwq);
-			printk_deferred_exit();
+		/* consoles may queue work: don't print under our lock */
+		printk_deferred_enter();
+		if (!pwq_idle(pwq) && !header) {
+			pr_info("workqueue %s: flags=0x%x\n", wq->name, wq->flags);
+			header = true;
 		}
+		if (!pwq_idle(pwq))
+			show_pwq(pwq);
+		printk_deferred_exit();
 		raw_spin_unlock_irqrestore(&pwq->pool->lock, irq_flags);
 		/* this can be long, and sysrq runs it with IRQs off */
 		touch_nmi_watchdog();
@@ -4905,13 +4890,12 @@ void show_freezable_workqueues(void)
 {
 	struct workqueue_struct *wq;
 
-	rcu_read_lock();
+	guard(rcu)();
 	pr_info("Showing freezable workqueues that are still busy:\n");
 	list_for_each_entry_rcu(wq, &workqueues, list) {
 		if (wq->flags & WQ_FREEZABLE)
 			show_one_workqueue(wq);
 	}
-	rcu_read_unlock();
 }
 
 /**
@@ -4945,7 +4929,6 @@ void wq_worker_comm(char *buf, size_t size, struct task_struct *task)
 	} else {
 		strscpy(buf, task->comm, size);
 	}
-
 	mutex_unlock(&wq_pool_attach_mutex);
 }
 
@@ -4978,240 +4961,170 @@ static ssize_t per_cpu_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(per_cpu);
 
-static ssize_t max_active_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
+static ssize_t max_active_show(struct device *dev, struct device_attribute *attr,
+			       char *buf)
 {
 	return sysfs_emit(buf, "%d\n", wq_of_dev(dev)->saved_max_active);
 }
 
 static ssize_t max_active_store(struct device *dev,
-				struct device_attribute *attr, const char *buf,
-				size_t count)
+				struct device_attribute *attr,
+				const char *buf, size_t count)
 {
-	int val;
+	int max_active;
 
-	if (kstrtoint(buf, 0, &val) || val <= 0)
+	/* out of range values are clamped, as alloc_workqueue() does */
+	if (kstrtoint(buf, 0, &max_active) || max_active < 1)
 		return -EINVAL;
-	workqueue_set_max_active(wq_of_dev(dev), val);
+	workqueue_set_max_active(wq_of_dev(dev), max_active);
 	return count;
 }
 static DEVICE_ATTR_RW(max_active);
 
+/* the files of every WQ_SYSFS workqueue */
 static struct attribute *wq_sysfs_attrs[] = {
-	&dev_attr_per_cpu.attr,
 	&dev_attr_max_active.attr,
+	&dev_attr_per_cpu.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(wq_sysfs);
 
-/*
- * Apply a copy of @wq's attributes changed by @edit, which returns 0 or
- * -EINVAL.  The copy is only applied if @edit accepted the input.
- */
-static int wq_sysfs_edit_attrs(struct workqueue_struct *wq, const char *buf,
-			       int (*edit)(struct workqueue_attrs *attrs,
-					   const char *buf))
-{
-	struct workqueue_attrs *attrs;
-	int ret = -ENOMEM;
+/* the files of unbound WQ_SYSFS workqueues, in wq_unbound_dev_attrs[] */
+enum { WQA_NICE, WQA_CPUMASK, WQA_AFFN_SCOPE, WQA_AFFN_STRICT };
 
-	mutex_lock(&wq_pool_mutex);
-	attrs = alloc_workqueue_attrs();
-	if (attrs) {
-		copy_workqueue_attrs(attrs, wq->unbound_attrs);
-		ret = edit(attrs, buf);
-		if (!ret)
-			ret = apply_workqueue_attrs_locked(wq, attrs);
-	}
-	mutex_unlock(&wq_pool_mutex);
-	free_workqueue_attrs(attrs);
-	return ret;
-}
+static struct device_attribute wq_unbound_dev_attrs[];
 
-static int edit_nice(struct workqueue_attrs *attrs, const char *buf)
-{
-	int nice;
-
-	if (kstrtoint(buf, 0, &nice) || nice < MIN_NICE || nice > MAX_NICE)
-		return -EINVAL;
-	attrs->nice = nice;
-	return 0;
-}
-
-static int edit_cpumask(struct workqueue_attrs *attrs, const char *buf)
-{
-	return cpumask_parse(buf, attrs->cpumask);
-}
-
-static int edit_affn_scope(struct workqueue_attrs *attrs, const char *buf)
-{
-	int affn = affn_scope_parse(buf);
-
-	if (affn < 0)
-		return affn;
-	attrs->affn_scope = affn;
-	return 0;
-}
-
-static int edit_affn_strict(struct workqueue_attrs *attrs, const char *buf)
-{
-	int v;
-
-	if (kstrtoint(buf, 0, &v))
-		return -EINVAL;
-	attrs->affn_strict = v;
-	return 0;
-}
-
-static ssize_t wq_nice_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
-{
-	struct workqueue_struct *wq = wq_of_dev(dev);
-	ssize_t len;
-
-	mutex_lock(&wq->mutex);
-	len = sysfs_emit(buf, "%d\n", wq->unbound_attrs->nice);
-	mutex_unlock(&wq->mutex);
-	return len;
-}
-
-static ssize_t wq_nice_store(struct device *dev, struct device_attribute *attr,
-			     const char *buf, size_t count)
-{
-	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_nice) ?: count;
-}
-
-static ssize_t wq_cpumask_show(struct device *dev,
+static ssize_t wq_unbound_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
 	struct workqueue_struct *wq = wq_of_dev(dev);
-	ssize_t len;
+	struct workqueue_attrs *attrs = wq->unbound_attrs;
 
-	mutex_lock(&wq->mutex);
-	len = sysfs_emit(buf, "%*pb\n",
-			 cpumask_pr_args(wq->unbound_attrs->cpumask));
-	mutex_unlock(&wq->mutex);
-	return len;
+	guard(mutex)(&wq->mutex);
+	switch (attr - wq_unbound_dev_attrs) {
+	case WQA_NICE:
+		return sysfs_emit(buf, "%d\n", attrs->nice);
+	case WQA_CPUMASK:
+		return sysfs_emit(buf, "%*pb\n", cpumask_pr_args(attrs->cpumask));
+	case WQA_AFFN_SCOPE:
+		if (attrs->affn_scope != WQ_AFFN_DFL)
+			return sysfs_emit(buf, "%s\n",
+					  wq_affn_names[attrs->affn_scope]);
+		/* show what "default" currently means too */
+		return sysfs_emit(buf, "%s (%s)\n", wq_affn_names[WQ_AFFN_DFL],
+				  wq_affn_names[wq_affn_dfl]);
+	default:
+		return sysfs_emit(buf, "%d\n", attrs->affn_strict);
+	}
 }
 
-static ssize_t wq_cpumask_store(struct device *dev,
+/* parse into a copy of the attributes; apply it only if all of it parsed */
+static ssize_t wq_unbound_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t count)
 {
-	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_cpumask) ?: count;
-}
-
-static ssize_t wq_affn_scope_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
-{
 	struct workqueue_struct *wq = wq_of_dev(dev);
-	enum wq_affn_scope scope;
-	ssize_t len;
+	struct workqueue_attrs *attrs;
+	int val = 0, ret = 0;
 
-	mutex_lock(&wq->mutex);
-	scope = wq->unbound_attrs->affn_scope;
-	if (scope == WQ_AFFN_DFL)
-		len = sysfs_emit(buf, "%s (%s)\n", wq_affn_names[WQ_AFFN_DFL],
-				 wq_affn_names[wq_affn_dfl]);
-	else
-		len = sysfs_emit(buf, "%s\n", wq_affn_names[scope]);
-	mutex_unlock(&wq->mutex);
-	return len;
+	guard(mutex)(&wq_pool_mutex);
+	attrs = alloc_workqueue_attrs();
+	if (!attrs)
+		return -ENOMEM;
+	copy_workqueue_attrs(attrs, wq->unbound_attrs);
+
+	switch (attr - wq_unbound_dev_attrs) {
+	case WQA_NICE:
+		if (kstrtoint(buf, 0, &val) || val < MIN_NICE || val > MAX_NICE)
+			ret = -EINVAL;
+		attrs->nice = val;
+		break;
+	case WQA_CPUMASK:
+		if (cpumask_parse(buf, attrs->cpumask))
+			ret = -EINVAL;
+		break;
+	case WQA_AFFN_SCOPE:
+		val = affn_scope_parse(buf);
+		if (val < 0)
+			ret = -EINVAL;
+		attrs->affn_scope = val;
+		break;
+	default:
+		if (kstrtoint(buf, 0, &val))
+			ret = -EINVAL;
+		attrs->affn_strict = val;
+		break;
+	}
+
+	if (!ret)
+		ret = apply_workqueue_attrs_locked(wq, attrs);
+	free_workqueue_attrs(attrs);
+	return ret ?: count;
 }
 
-static ssize_t wq_affn_scope_store(struct device *dev,
-				   struct device_attribute *attr,
-				   const char *buf, size_t count)
-{
-	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_affn_scope) ?:
-	       count;
-}
-
-static ssize_t wq_affinity_strict_show(struct device *dev,
-				       struct device_attribute *attr,
-				       char *buf)
-{
-	return sysfs_emit(buf, "%d\n", wq_of_dev(dev)->unbound_attrs->affn_strict);
-}
-
-static ssize_t wq_affinity_strict_store(struct device *dev,
-					struct device_attribute *attr,
-					const char *buf, size_t count)
-{
-	return wq_sysfs_edit_attrs(wq_of_dev(dev), buf, edit_affn_strict) ?:
-	       count;
-}
-
-static struct device_attribute wq_sysfs_unbound_attrs[] = {
-	__ATTR(nice, 0644, wq_nice_show, wq_nice_store),
-	__ATTR(cpumask, 0644, wq_cpumask_show, wq_cpumask_store),
-	__ATTR(affinity_scope, 0644, wq_affn_scope_show, wq_affn_scope_store),
-	__ATTR(affinity_strict, 0644, wq_affinity_strict_show,
-	       wq_affinity_strict_store),
+static struct device_attribute wq_unbound_dev_attrs[] = {
+	[WQA_NICE] = __ATTR(nice, 0644, wq_unbound_show, wq_unbound_store),
+	[WQA_CPUMASK] = __ATTR(cpumask, 0644, wq_unbound_show,
+			       wq_unbound_store),
+	[WQA_AFFN_SCOPE] = __ATTR(affinity_scope, 0644, wq_unbound_show,
+				  wq_unbound_store),
+	[WQA_AFFN_STRICT] = __ATTR(affinity_strict, 0644, wq_unbound_show,
+				   wq_unbound_store),
 };
+
+/* the global files: the unbound cpumask, requested and isolated CPUs */
+static struct device_attribute wq_global_dev_attrs[];
+
+static ssize_t wq_global_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	const struct cpumask *masks[] = {
+		wq_unbound_cpumask, wq_requested_unbound_cpumask,
+		wq_isolated_cpumask,
+	};
+
+	guard(mutex)(&wq_pool_mutex);
+	return sysfs_emit(buf, "%*pb\n",
+			  cpumask_pr_args(masks[attr - wq_global_dev_attrs]));
+}
+
+static ssize_t wq_global_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	cpumask_var_t mask;
+	int ret = -EINVAL;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	if (!cpumask_parse(buf, mask))
+		ret = workqueue_set_unbound_cpumask(mask);
+	free_cpumask_var(mask);
+	return ret ?: count;
+}
+
+static struct device_attribute wq_global_dev_attrs[] = {
+	__ATTR(cpumask, 0644, wq_global_show, wq_global_store),
+	__ATTR(cpumask_requested, 0444, wq_global_show, NULL),
+	__ATTR(cpumask_isolated, 0444, wq_global_show, NULL),
+};
+
+static struct attribute *wq_global_attrs[] = {
+	&wq_global_dev_attrs[0].attr,
+	&wq_global_dev_attrs[1].attr,
+	&wq_global_dev_attrs[2].attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(wq_global);
 
 static const struct bus_type wq_bus = {
 	.name		= "workqueue",
 	.dev_groups	= wq_sysfs_groups,
 };
 
-static ssize_t show_global_cpumask(char *buf, const struct cpumask *mask)
-{
-	ssize_t len;
-
-	mutex_lock(&wq_pool_mutex);
-	len = sysfs_emit(buf, "%*pb\n", cpumask_pr_args(mask));
-	mutex_unlock(&wq_pool_mutex);
-	return len;
-}
-
-static ssize_t cpumask_requested_show(struct device *dev,
-				      struct device_attribute *attr, char *buf)
-{
-	return show_global_cpumask(buf, wq_requested_unbound_cpumask);
-}
-static DEVICE_ATTR_RO(cpumask_requested);
-
-static ssize_t cpumask_isolated_show(struct device *dev,
-				     struct device_attribute *attr, char *buf)
-{
-	return show_global_cpumask(buf, wq_isolated_cpumask);
-}
-static DEVICE_ATTR_RO(cpumask_isolated);
-
-static ssize_t cpumask_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
-{
-	return show_global_cpumask(buf, wq_unbound_cpumask);
-}
-
-static ssize_t cpumask_store(struct device *dev, struct device_attribute *attr,
-			     const char *buf, size_t count)
-{
-	cpumask_var_t cpumask;
-	int ret;
-
-	if (!zalloc_cpumask_var(&cpumask, GFP_KERNEL))
-		return -ENOMEM;
-	ret = cpumask_parse(buf, cpumask);
-	if (!ret)
-		ret = workqueue_set_unbound_cpumask(cpumask);
-	free_cpumask_var(cpumask);
-	return ret ?: count;
-}
-static DEVICE_ATTR_RW(cpumask);
-
-static struct attribute *wq_sysfs_cpumask_attrs[] = {
-	&dev_attr_cpumask.attr,
-	&dev_attr_cpumask_requested.attr,
-	&dev_attr_cpumask_isolated.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(wq_sysfs_cpumask);
-
 static int __init wq_sysfs_init(void)
 {
-	return subsys_virtual_register(&wq_bus, wq_sysfs_cpumask_groups);
+	return subsys_virtual_register(&wq_bus, wq_global_groups);
 }
 core_initcall(wq_sysfs_init);
 
@@ -5255,9 +5168,9 @@ int workqueue_sysfs_register(struct workqueue_struct *wq)
 	}
 
 	if (wq->flags & WQ_UNBOUND) {
-		for (i = 0; i < ARRAY_SIZE(wq_sysfs_unbound_attrs); i++) {
+		for (i = 0; i < ARRAY_SIZE(wq_unbound_dev_attrs); i++) {
 			ret = device_create_file(&wq_dev->dev,
-						 &wq_sysfs_unbound_attrs[i]);
+						 &wq_unbound_dev_attrs[i]);
 			if (ret) {
 				device_unregister(&wq_dev->dev);
 				return ret;
@@ -5296,64 +5209,71 @@ static void workqueue_sysfs_unregister(struct workqueue_struct *wq)
 
 #ifdef CONFIG_WQ_WATCHDOG
 
-static unsigned long wq_watchdog_thresh = 30;
-static struct timer_list wq_watchdog_timer;
-static unsigned long wq_watchdog_touched = INITIAL_JIFFIES;
-static DEFINE_PER_CPU(unsigned long, wq_watchdog_touched_cpu) = INITIAL_JIFFIES;
-
+/* panic after this many stalls were reported; 0 never panics */
 static unsigned int wq_panic_on_stall;
 module_param_named(panic_on_stall, wq_panic_on_stall, uint, 0644);
 
-/* show the running workers of a stalled per-CPU pool: they hog the CPU */
-static void show_pool_hogs(struct worker_pool *pool)
-{
-	unsigned long irq_flags;
-	struct worker *worker;
-	int bkt;
+static unsigned long wq_watchdog_thresh = 30;	/* seconds, 0 is off */
+static struct timer_list wq_watchdog_timer;
 
-	raw_spin_lock_irqsave(&pool->lock, irq_flags);
-	hash_for_each(pool->busy_hash, bkt, worker, busy_node) {
-		if (!task_is_running(worker->task))
-			continue;
-		printk_deferred_enter();
-		pr_info("pool %d:\n", pool->id);
-		sched_show_task(worker->task);
-		printk_deferred_exit();
-	}
-	raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
-}
+/* when the soft lockup detector last vouched for all CPUs, or for each */
+static DEFINE_PER_CPU(unsigned long, wq_watchdog_touched_cpu) = INITIAL_JIFFIES;
+static unsigned long wq_watchdog_touched = INITIAL_JIFFIES;
 
+/* backtraces of the workers that keep a stalled per-CPU pool's CPU busy */
 static void show_stalled_hogs(void)
 {
 	struct worker_pool *pool;
-	int id;
+	struct worker *worker;
+	unsigned long irq_flags;
+	int id, bkt;
 
 	pr_info("Showing backtraces of running workers in stalled CPU-bound worker pools:\n");
-	rcu_read_lock();
+	guard(rcu)();
 	for_each_pool(pool, id) {
-		if (pool->cpu_stall)
-			show_pool_hogs(pool);
+		if (!pool->cpu_stall)
+			continue;
+		raw_spin_lock_irqsave(&pool->lock, irq_flags);
+		hash_for_each(pool->busy_hash, bkt, worker, busy_node) {
+			if (!task_is_running(worker->task))
+				continue;
+			printk_deferred_enter();
+			pr_info("pool %d:\n", pool->id);
+			sched_show_task(worker->task);
+			printk_deferred_exit();
+		}
+		raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
 	}
-	rcu_read_unlock();
 }
 
 static void wq_watchdog_touch_all(void)
 {
+	unsigned long now = jiffies;
 	int cpu;
 
-	wq_watchdog_touched = jiffies;
 	for_each_possible_cpu(cpu)
-		per_cpu(wq_watchdog_touched_cpu, cpu) = jiffies;
+		per_cpu(wq_watchdog_touched_cpu, cpu) = now;
+	wq_watchdog_touched = now;
+}
+
+/* the last sign of life of @pool, from itself or the lockup detector */
+static unsigned long pool_last_progress(struct worker_pool *pool)
+{
+	unsigned long ts = READ_ONCE(pool->watchdog_ts);
+	unsigned long touched = pool->cpu >= 0 ?
+		READ_ONCE(per_cpu(wq_watchdog_touched_cpu, pool->cpu)) :
+		READ_ONCE(wq_watchdog_touched);
+
+	return time_after(touched, ts) ? touched : ts;
 }
 
 static void wq_watchdog_timer_fn(struct timer_list *unused)
 {
 	unsigned long thresh = READ_ONCE(wq_watchdog_thresh) * HZ;
 	bool stall = false, cpu_stall = false;
-	unsigned long now = jiffies;
 	static unsigned int nr_stalls;
-	struct wq_line line;
 	struct worker_pool *pool;
+	struct wq_line line;
 	int id;
 
 	if (!thresh)
@@ -5361,24 +5281,12 @@ static void wq_watchdog_timer_fn(struct timer_list *unused)
 
 	rcu_read_lock();
 	for_each_pool(pool, id) {
-		unsigned long ts, touched;
-
 		pool->cpu_stall = false;
 		if (list_empty(&pool->worklist))
 			continue;
-
 		/* a paused VM looks like a stall, don't report it */
 		kvm_check_and_clear_guest_paused();
-
-		if (pool->cpu >= 0)
-			touched = READ_ONCE(per_cpu(wq_watchdog_touched_cpu,
-						    pool->cpu));
-		else
-			touched = READ_ONCE(wq_watchdog_touched);
-		ts = READ_ONCE(pool->watchdog_ts);
-		if (time_after(touched, ts))
-			ts = touched;
-		if (!time_after(now, ts + thresh))
+		if (!time_after(jiffies, pool_last_progress(pool) + thresh))
 			continue;
 
 		stall = true;
@@ -5390,17 +5298,18 @@ static void wq_watchdog_timer_fn(struct timer_list *unused)
 		wql_pool_info(&line, pool);
 		pr_emerg("BUG: workqueue lockup - pool%s stuck for %us!\n",
 			 line.buf,
-			 jiffies_to_msecs(now - READ_ONCE(pool->watchdog_ts)) /
-			 1000);
+			 jiffies_to_msecs(jiffies - READ_ONCE(pool->watchdog_ts)) /
+			 MSEC_PER_SEC);
 	}
 	rcu_read_unlock();
 
-	if (stall)
+	if (stall) {
 		show_all_workqueues();
-	if (cpu_stall)
-		show_stalled_hogs();
-	if (stall && wq_panic_on_stall && ++nr_stalls >= wq_panic_on_stall)
-		panic("workqueue: %u stall(s) detected\n", nr_stalls);
+		if (cpu_stall)
+			show_stalled_hogs();
+		if (wq_panic_on_stall && ++nr_stalls >= wq_panic_on_stall)
+			panic("workqueue: %u stall(s) detected\n", nr_stalls);
+	}
 
 	wq_watchdog_touch_all();
 	mod_timer(&wq_watchdog_timer, jiffies + thresh);
@@ -5412,60 +5321,59 @@ static void wq_watchdog_timer_fn(struct timer_list *unused)
  */
 notrace void wq_watchdog_touch(int cpu)
 {
-	unsigned long thresh = READ_ONCE(wq_watchdog_thresh) * HZ;
+	unsigned long quarter = READ_ONCE(wq_watchdog_thresh) * HZ / 4;
 	unsigned long now = jiffies;
 
-	if (cpu >= 0)
-		per_cpu(wq_watchdog_touched_cpu, cpu) = now;
-	else
-		WARN_ONCE(1, "%s should be called with valid CPU", __func__);
+	if (WARN_ONCE(cpu < 0, "%s should be called with valid CPU", __func__))
+		return;
+	per_cpu(wq_watchdog_touched_cpu, cpu) = now;
 
 	/* the global stamp is shared: update it only now and then */
-	if (time_after(now, READ_ONCE(wq_watchdog_touched) + thresh / 4))
+	if (time_after(now, READ_ONCE(wq_watchdog_touched) + quarter))
 		WRITE_ONCE(wq_watchdog_touched, now);
 }
 
+/* (re)start the watchdog with @thresh seconds, or stop it for 0 */
 static void wq_watchdog_set_thresh(unsigned long thresh)
 {
-	wq_watchdog_thresh = 0;
+	WRITE_ONCE(wq_watchdog_thresh, 0);
 	del_timer_sync(&wq_watchdog_timer);
-	if (thresh) {
-		wq_watchdog_thresh = thresh;
-		wq_watchdog_touch_all();
-		mod_timer(&wq_watchdog_timer, jiffies + thresh * HZ);
-	}
+	if (!thresh)
+		return;
+	WRITE_ONCE(wq_watchdog_thresh, thresh);
+	wq_watchdog_touch_all();
+	mod_timer(&wq_watchdog_timer, jiffies + thresh * HZ);
 }
 
 static int wq_watchdog_param_set_thresh(const char *val,
 					const struct kernel_param *kp)
 {
-	unsigned long thresh;
-	int ret;
+	unsigned long secs;
 
-	ret = kstrtoul(val, 0, &thresh);
-	if (ret)
-		return ret;
-	if (thresh > MAX_JIFFY_OFFSET / HZ)
+	if (kstrtoul(val, 0, &secs))
+		return -EINVAL;
+	if (secs > MAX_JIFFY_OFFSET / HZ)
 		return -ERANGE;
 
-	/* the timer exists once the system workqueues do */
-	if (system_percpu_wq)
-		wq_watchdog_set_thresh(thresh);
+	/* at boot, before the timer is set up, just note the value */
+	if (READ_ONCE(wq_online))
+		wq_watchdog_set_thresh(secs);
 	else
-		wq_watchdog_thresh = thresh;
+		wq_watchdog_thresh = secs;
 	return 0;
 }
 
 static const struct kernel_param_ops wq_watchdog_param_ops = {
-	.set	= wq_watchdog_param_set_thresh,
 	.get	= param_get_ulong,
+	.set	= wq_watchdog_param_set_thresh,
 };
 module_param_cb(watchdog_thresh, &wq_watchdog_param_ops, &wq_watchdog_thresh,
 		0644);
 
 static void wq_watchdog_init(void)
 {
-	timer_setup(&wq_watchdog_timer, wq_watchdog_timer_fn, TIMER_DEFERRABLE);
+	timer_setup(&wq_watchdog_timer, wq_watchdog_timer_fn,
+		    TIMER_DEFERRABLE);
 	wq_watchdog_set_thresh(wq_watchdog_thresh);
 }
 
@@ -5524,23 +5432,44 @@ static void __init init_cpu_pool(struct worker_pool *pool, int cpu, int nice,
 	mutex_unlock(&wq_pool_mutex);
 }
 
-static void __init init_pod_type(struct wq_pod_type *pt,
-				 bool (*share)(int, int))
+/* do @cpu0 and @cpu1 belong to the same pod of @scope? */
+static bool __init cpus_share_pod(enum wq_affn_scope scope, int cpu0, int cpu1)
 {
+	switch (scope) {
+	case WQ_AFFN_CPU:
+		return cpu0 == cpu1;
+#ifdef CONFIG_SCHED_SMT
+	case WQ_AFFN_SMT:
+		return cpumask_test_cpu(cpu0, cpu_smt_mask(cpu1));
+#endif
+	case WQ_AFFN_CACHE:
+		return cpus_share_cache(cpu0, cpu1);
+	case WQ_AFFN_NUMA:
+		return cpu_to_node(cpu0) == cpu_to_node(cpu1);
+	case WQ_AFFN_SYSTEM:
+		return true;
+	default:
+		return cpu0 == cpu1;
+	}
+}
+
+static void __init init_pod_type(enum wq_affn_scope scope)
+{
+	struct wq_pod_type *pt = &wq_pod_types[scope];
 	int cpu, prev, pod;
 
 	pt->cpu_pod = kcalloc(nr_cpu_ids, sizeof(pt->cpu_pod[0]), GFP_KERNEL);
 	if (!pt->cpu_pod)
 		goto nomem;
 
-	/* a CPU joins the pod of the first earlier CPU it shares with */
+	/* a CPU joins the pod of the first earlier CPU it shares one with */
 	pt->nr_pods = 0;
 	for_each_possible_cpu(cpu) {
 		pt->cpu_pod[cpu] = -1;
 		for_each_possible_cpu(prev) {
 			if (prev >= cpu)
 				break;
-			if (share(cpu, prev)) {
+			if (cpus_share_pod(scope, cpu, prev)) {
 				pt->cpu_pod[cpu] = pt->cpu_pod[prev];
 				break;
 			}
@@ -5558,36 +5487,13 @@ static void __init init_pod_type(struct wq_pod_type *pt,
 			goto nomem;
 
 	for_each_possible_cpu(cpu) {
-		cpumask_set_cpu(cpu, pt->pod_cpus[pt->cpu_pod[cpu]]);
-		pt->pod_node[pt->cpu_pod[cpu]] = cpu_to_node(cpu);
+		pod = pt->cpu_pod[cpu];
+		cpumask_set_cpu(cpu, pt->pod_cpus[pod]);
+		pt->pod_node[pod] = cpu_to_node(cpu);
 	}
 	return;
 nomem:
 	panic("workqueue: no memory for the CPU pods\n");
-}
-
-static bool __init cpus_share_system(int cpu0, int cpu1)
-{
-	return true;
-}
-
-static bool __init cpus_dont_share(int cpu0, int cpu1)
-{
-	return false;
-}
-
-static bool __init cpus_share_smt(int cpu0, int cpu1)
-{
-#ifdef CONFIG_SCHED_SMT
-	return cpumask_test_cpu(cpu0, cpu_smt_mask(cpu1));
-#else
-	return false;
-#endif
-}
-
-static bool __init cpus_share_numa(int cpu0, int cpu1)
-{
-	return cpu_to_node(cpu0) == cpu_to_node(cpu1);
 }
 
 static struct workqueue_attrs __init *std_attrs(int nice, bool ordered)
@@ -5642,7 +5548,7 @@ void __init workqueue_init_early(void)
 		wq_power_efficient = true;
 
 	/* the one pod type that works without topology information */
-	init_pod_type(&wq_pod_types[WQ_AFFN_SYSTEM], cpus_share_system);
+	init_pod_type(WQ_AFFN_SYSTEM);
 
 	for_each_possible_cpu(cpu) {
 		i = 0;
@@ -5662,10 +5568,10 @@ void __init workqueue_init_early(void)
 		ordered_std_attrs[i] = std_attrs(std_nice[i], true);
 	}
 
-	system_wq = alloc_workqueue("events", 0, 0);
 	system_percpu_wq = alloc_workqueue("events", 0, 0);
-	system_highpri_wq = alloc_workqueue("events_highpri", WQ_HIGHPRI, 0);
+	system_wq = alloc_workqueue("events", 0, 0);
 	system_long_wq = alloc_workqueue("events_long", 0, 0);
+	system_highpri_wq = alloc_workqueue("events_highpri", WQ_HIGHPRI, 0);
 	system_unbound_wq = alloc_workqueue("events_unbound", WQ_UNBOUND,
 					    WQ_MAX_ACTIVE);
 	system_dfl_wq = alloc_workqueue("events_unbound", WQ_UNBOUND,
@@ -5696,7 +5602,7 @@ static void __init wq_intensive_init(void)
 {
 	unsigned long bogo, thresh = 10 * USEC_PER_MSEC;
 
-	if (wq_cpu_intensive_thresh_us != ULONG_MAX)
+	if (wq_hog_thresh_us != ULONG_MAX)
 		return;
 
 	bogo = max_t(unsigned long, loops_per_jiffy / 500000 * HZ, 1);
@@ -5705,7 +5611,7 @@ static void __init wq_intensive_init(void)
 			       USEC_PER_SEC);
 	pr_debug("wq_cpu_intensive_thresh: lpj=%lu BogoMIPS=%lu thresh_us=%lu\n",
 		 loops_per_jiffy, bogo, thresh);
-	wq_cpu_intensive_thresh_us = thresh;
+	wq_hog_thresh_us = thresh;
 }
 
 /**
@@ -5768,6 +5674,7 @@ void __init workqueue_init(void)
 			panic("workqueue: cannot create the initial workers\n");
 	mutex_unlock(&wq_pool_mutex);
 
+	wq_watchdog_init();
 	wq_online = true;
 
 	/* BH items queued so far wait for a softirq to be raised */
@@ -5778,8 +5685,6 @@ void __init workqueue_init(void)
 			raw_spin_unlock_irq(&pool->lock);
 		}
 	}
-
-	wq_watchdog_init();
 }
 
 /**
@@ -5791,11 +5696,10 @@ void __init workqueue_init(void)
 void __init workqueue_init_topology(void)
 {
 	struct workqueue_struct *wq;
+	enum wq_affn_scope scope;
 
-	init_pod_type(&wq_pod_types[WQ_AFFN_CPU], cpus_dont_share);
-	init_pod_type(&wq_pod_types[WQ_AFFN_SMT], cpus_share_smt);
-	init_pod_type(&wq_pod_types[WQ_AFFN_CACHE], cpus_share_cache);
-	init_pod_type(&wq_pod_types[WQ_AFFN_NUMA], cpus_share_numa);
+	for (scope = WQ_AFFN_CPU; scope < WQ_AFFN_SYSTEM; scope++)
+		init_pod_type(scope);
 
 	mutex_lock(&wq_pool_mutex);
 	list_for_each_entry(wq, &workqueues, list) {
@@ -5813,6 +5717,7 @@ void __init workqueue_init_topology(void)
  */
 void __warn_flushing_systemwide_wq(void)
 {
+	/* the caller's stack trace says who should get its own workqueue */
 	pr_warn("WARNING: Flushing system-wide workqueues will be prohibited in near future.\n");
 	dump_stack();
 }
