@@ -48,7 +48,7 @@ fi
 
 qemu=(qemu-system-x86_64 -M pc -bios qboot.rom -cpu max -m "$mem" -smp "$smp"
       -kernel "$kernel" -initrd "$initrd" -no-reboot
-      -append "console=ttyS0 panic=-1 hung_task_panic=0 wqh.mode=$mode $append")
+      -append "console=ttyS0 panic=-1 wqh.mode=$mode $append")
 
 if [ "$mode" = shell ] && [ -t 0 ] && [ -t 1 ]; then
 	say "booting $impl/$config interactively (Ctrl-A X quits QEMU)"

@@ -17,7 +17,7 @@ dpkg -s busybox-static >/dev/null 2>&1 || missing="$missing busybox-static"
 [ -f /usr/include/libelf.h ] || missing="$missing libelf-dev"
 [ -f /usr/include/openssl/ssl.h ] || missing="$missing libssl-dev"
 [ -f "$BASE_TAR" ] || missing="$missing linux-source-6.12"
-python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib"
+/usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib"
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -274,6 +274,12 @@ static struct wqt_item *wqt_item_alloc(struct kunit *test, enum wqt_kind kind)
 	__it;								\
 })
 
+/*
+ * Work items of BH workqueues are taken in softirq context, so lockdep
+ * wants them in classes that never run in process context.
+ */
+#define wqt_bh_item(test, k)	wqt_item(test, k)
+
 static void *wqt_alloc(struct kunit *test, size_t size)
 {
 	struct wqt_ctx *ctx = test->priv;
@@ -358,11 +364,13 @@ static void wqt_forget_wq(struct kunit *test, struct workqueue_struct *wq)
 
 struct wqt_call {
 	refcount_t ref;
+	struct completion go;
 	struct completion done;
 	long (*fn)(void *arg);
 	void *arg;
 	long ret;
 	bool entered;
+	bool cancelled;
 	struct task_struct *task;
 };
 
@@ -378,8 +386,13 @@ static int wqt_call_thread(void *data)
 {
 	struct wqt_call *call = data;
 
-	WRITE_ONCE(call->entered, true);
-	call->ret = call->fn(call->arg);
+	if (wait_for_completion_timeout(&call->go, WQT_TIMEOUT) &&
+	    !READ_ONCE(call->cancelled)) {
+		WRITE_ONCE(call->entered, true);
+		call->ret = call->fn(call->arg);
+	} else {
+		call->ret = -ECANCELED;
+	}
 	complete(&call->done);
 	wqt_call_put(call);
 	return 0;
@@ -395,6 +408,7 @@ static struct wqt_call *__wqt_call_start(int cpu, long (*fn)(void *),
 	if (!call)
 		return NULL;
 	refcount_set(&call->ref, 2);
+	init_completion(&call->go);
 	init_completion(&call->done);
 	call->fn = fn;
 	call->arg = arg;
@@ -405,6 +419,8 @@ static struct wqt_call *__wqt_call_start(int cpu, long (*fn)(void *),
 	}
 	if (cpu >= 0)
 		kthread_bind(task, cpu);
+	else
+		set_cpus_allowed_ptr(task, current->cpus_ptr);
 	call->task = get_task_struct(task);
 	wake_up_process(task);
 	return call;
@@ -424,9 +440,17 @@ static bool __wqt_call_end(struct wqt_ctx *ctx, struct wqt_call *call,
 	return ok;
 }
 
-/* Start fn(arg) in a kthread, bound to @cpu unless it is negative. */
-static struct wqt_call *wqt_async(struct kunit *test, int cpu,
-				  long (*fn)(void *), void *arg)
+static void wqt_go(struct wqt_call *call)
+{
+	complete(&call->go);
+}
+
+/*
+ * Prepare fn(arg) in a kthread bound to @cpu, or to the CPUs the case runs
+ * on if @cpu is negative.  It runs once wqt_go() is called.
+ */
+static struct wqt_call *wqt_prepare(struct kunit *test, int cpu,
+				    long (*fn)(void *), void *arg)
 {
 	struct wqt_ctx *ctx = test->priv;
 	struct wqt_call *call;
@@ -439,6 +463,16 @@ static struct wqt_call *wqt_async(struct kunit *test, int cpu,
 	call = __wqt_call_start(cpu, fn, arg);
 	KUNIT_ASSERT_NOT_NULL(test, call);
 	ctx->calls[i] = call;
+	return call;
+}
+
+/* Start fn(arg) in a kthread, see wqt_prepare(). */
+static struct wqt_call *wqt_async(struct kunit *test, int cpu,
+				  long (*fn)(void *), void *arg)
+{
+	struct wqt_call *call = wqt_prepare(test, cpu, fn, arg);
+
+	wqt_go(call);
 	return call;
 }
 
@@ -519,12 +553,21 @@ static long wqt_fn_item_op(void *data)
 	return ret;
 }
 
-/* Start a blocking operation on @it; ->snap records ->finished at return. */
+/* Prepare a blocking operation on @it; ->snap records ->finished at return. */
+static struct wqt_call *wqt_op_prepare(struct kunit *test, struct wqt_item *it,
+				       enum wqt_op op)
+{
+	it->op = op;
+	return wqt_prepare(test, -1, wqt_fn_item_op, it);
+}
+
 static struct wqt_call *wqt_op_async(struct kunit *test, struct wqt_item *it,
 				     enum wqt_op op)
 {
-	it->op = op;
-	return wqt_async(test, -1, wqt_fn_item_op, it);
+	struct wqt_call *call = wqt_op_prepare(test, it, op);
+
+	wqt_go(call);
+	return call;
 }
 
 /* Run a blocking operation on @it and return its result. */
@@ -643,6 +686,7 @@ static bool wqt_release_call(struct wqt_ctx *ctx, long (*fn)(void *),
 		ctx->leak = true;
 		return false;
 	}
+	wqt_go(call);
 	return __wqt_call_end(ctx, call, timeout, ret);
 }
 
@@ -659,8 +703,12 @@ static void wqt_ctx_release(void *data)
 		complete_all(&it->gate);
 
 	for (i = 0; i < WQT_MAX_CALLS; i++) {
-		if (ctx->calls[i])
-			__wqt_call_end(ctx, ctx->calls[i], WQT_TIMEOUT, NULL);
+		if (!ctx->calls[i])
+			continue;
+		/* a call the case never started must not start now */
+		WRITE_ONCE(ctx->calls[i]->cancelled, true);
+		wqt_go(ctx->calls[i]);
+		__wqt_call_end(ctx, ctx->calls[i], WQT_TIMEOUT, NULL);
 		ctx->calls[i] = NULL;
 	}
 
@@ -732,6 +780,16 @@ static int wqt_other_cpu(int cpu)
 		if (other != cpu)
 			return other;
 	return -1;
+}
+
+/* Keep the case, and the calls it starts, off @cpu. */
+static void wqt_avoid_cpu(struct kunit *test, int cpu)
+{
+	struct cpumask *mask = wqt_alloc(test, cpumask_size());
+
+	cpumask_andnot(mask, cpu_online_mask, cpumask_of(cpu));
+	KUNIT_ASSERT_FALSE(test, cpumask_empty(mask));
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, mask), 0);
 }
 
 static void wqt_need_cpus(struct kunit *test, unsigned int nr)
@@ -1524,9 +1582,15 @@ static void mod_delayed_work_shortens_delay(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
 	struct wqt_item *it = wqt_item(test, WQT_DELAYED);
+	unsigned long flags;
+	bool ret;
 
 	KUNIT_ASSERT_TRUE(test, queue_delayed_work(wq, &it->dwork, 600 * HZ));
-	KUNIT_EXPECT_TRUE(test, mod_delayed_work(wq, &it->dwork, 1));
+	/* safe from any context */
+	local_irq_save(flags);
+	ret = mod_delayed_work(wq, &it->dwork, 1);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, ret);
 	WQT_ASSERT_DONE(test, it);
 	wqt_flush_wq(test, wq);
 	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
@@ -1968,6 +2032,8 @@ static void disable_work_nests(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
 	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
+	unsigned long flags;
+	bool ret;
 
 	KUNIT_EXPECT_FALSE(test, disable_work(&it->work));
 	KUNIT_EXPECT_FALSE(test, disable_work(&it->work));
@@ -1978,7 +2044,11 @@ static void disable_work_nests(struct kunit *test)
 	wqt_flush_wq(test, wq);
 	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 0);
 
-	KUNIT_EXPECT_TRUE(test, enable_work(&it->work));
+	/* may be called from any context */
+	local_irq_save(flags);
+	ret = enable_work(&it->work);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, ret);
 	KUNIT_EXPECT_TRUE(test, queue_work(wq, &it->work));
 	WQT_ASSERT_DONE(test, it);
 	wqt_flush_wq(test, wq);
@@ -2095,7 +2165,7 @@ static void bh_system_wqs_run_in_softirq_on_queueing_cpu(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
 		for_each_online_cpu(cpu) {
-			it = wqt_item(test, WQT_PLAIN);
+			it = wqt_bh_item(test, WQT_PLAIN);
 			it->wq = wqs[i];
 			/* queued from a hardirq on @cpu */
 			ret = smp_call_function_single(cpu, wqt_queue_ipi, it, 1);
@@ -2115,7 +2185,7 @@ static void bh_queue_work_on_remote_cpu(struct kunit *test)
 	int cpu;
 
 	for_each_online_cpu(cpu) {
-		it = wqt_item(test, WQT_PLAIN);
+		it = wqt_bh_item(test, WQT_PLAIN);
 		KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, system_bh_wq, &it->work));
 		WQT_ASSERT_DONE(test, it);
 		KUNIT_EXPECT_TRUE(test, it->softirq);
@@ -2133,7 +2203,7 @@ static void bh_allocated_wq_runs_in_softirq(struct kunit *test)
 	bool ret;
 
 	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
-		it = wqt_item(test, WQT_PLAIN);
+		it = wqt_bh_item(test, WQT_PLAIN);
 		cpu = get_cpu();
 		ret = queue_work(wqs[i], &it->work);
 		put_cpu();
@@ -2142,7 +2212,7 @@ static void bh_allocated_wq_runs_in_softirq(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, it->softirq);
 		KUNIT_EXPECT_EQ(test, it->cpu, cpu);
 
-		it = wqt_item(test, WQT_DELAYED);
+		it = wqt_bh_item(test, WQT_DELAYED);
 		KUNIT_EXPECT_TRUE(test, queue_delayed_work(wqs[i], &it->dwork, 1));
 		WQT_ASSERT_DONE(test, it);
 		KUNIT_EXPECT_TRUE(test, it->softirq);
@@ -2158,7 +2228,7 @@ static void bh_items_run_in_queueing_order(struct kunit *test)
 	int i, cpu;
 
 	for (i = 0; i < ARRAY_SIZE(items); i++)
-		items[i] = wqt_item(test, WQT_PLAIN);
+		items[i] = wqt_bh_item(test, WQT_PLAIN);
 	local_bh_disable();
 	cpu = smp_processor_id();
 	for (i = 0; i < ARRAY_SIZE(items); i++)
@@ -2172,16 +2242,27 @@ static void bh_items_run_in_queueing_order(struct kunit *test)
 }
 
 /* A BH item spinning on another CPU until ctx->flag is set. */
+/*
+ * A BH item that spins on a CPU until ctx->flag is set.  That CPU runs
+ * nothing else meanwhile, so the case and its calls keep off it, and the
+ * calls are created before the spinning starts.
+ */
 static struct wqt_item *wqt_bh_spinner(struct kunit *test, int *cpu)
 {
-	struct wqt_item *spin = wqt_item(test, WQT_PLAIN);
+	struct wqt_item *spin;
 
 	wqt_need_cpus(test, 2);
 	*cpu = cpumask_last(cpu_online_mask);
+	wqt_avoid_cpu(test, *cpu);
+	spin = wqt_bh_item(test, WQT_PLAIN);
 	spin->hook = wqt_hook_spin_until_flag;
-	KUNIT_ASSERT_TRUE(test, queue_work_on(*cpu, system_bh_wq, &spin->work));
-	WQT_ASSERT_STARTED(test, spin);
 	return spin;
+}
+
+static void wqt_bh_spin(struct kunit *test, struct wqt_item *spin, int cpu)
+{
+	KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, system_bh_wq, &spin->work));
+	WQT_ASSERT_STARTED(test, spin);
 }
 
 static void bh_flush_work_from_process_context(struct kunit *test)
@@ -2193,7 +2274,9 @@ static void bh_flush_work_from_process_context(struct kunit *test)
 	int cpu;
 
 	spin = wqt_bh_spinner(test, &cpu);
-	call = wqt_op_async(test, spin, WQT_FLUSH);
+	call = wqt_op_prepare(test, spin, WQT_FLUSH);
+	wqt_bh_spin(test, spin, cpu);
+	wqt_go(call);
 	KUNIT_EXPECT_TRUE(test, wqt_blocked(call));
 	WRITE_ONCE(ctx->flag, 1);
 	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
@@ -2206,15 +2289,22 @@ static void bh_cancel_work_sync_pending_from_process_context(struct kunit *test)
 {
 	struct wqt_ctx *ctx = test->priv;
 	struct wqt_item *spin, *it, *marker;
+	struct wqt_call *call;
+	long ret = 0;
 	int cpu;
 
 	spin = wqt_bh_spinner(test, &cpu);
-	it = wqt_item(test, WQT_PLAIN);
-	marker = wqt_item(test, WQT_PLAIN);
+	it = wqt_bh_item(test, WQT_PLAIN);
+	marker = wqt_bh_item(test, WQT_PLAIN);
+	call = wqt_op_prepare(test, it, WQT_CANCEL_SYNC);
+	wqt_bh_spin(test, spin, cpu);
 	KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, system_bh_wq, &it->work));
-	KUNIT_EXPECT_TRUE(test, wqt_op(test, it, WQT_CANCEL_SYNC));
+	wqt_go(call);
+	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 1);
 	WRITE_ONCE(ctx->flag, 1);
 	WQT_ASSERT_DONE(test, spin);
+	KUNIT_EXPECT_EQ(test, spin->result, 1);
 	/* BH items run in order: once the marker ran, @it would have too */
 	KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, system_bh_wq, &marker->work));
 	WQT_ASSERT_DONE(test, marker);
@@ -2248,7 +2338,7 @@ static void bh_cancel_and_disable_pending_from_atomic_context(struct kunit *test
 	long ret = 0;
 
 	for (round = 0; round < 2; round++) {
-		it = wqt_item(test, WQT_PLAIN);
+		it = wqt_bh_item(test, WQT_PLAIN);
 		it->arg = round;	/* 0: cancel_work_sync, 1: disable_work_sync */
 		cpu = cpumask_first(cpu_online_mask);
 		call = wqt_async(test, cpu, wqt_fn_bh_cancel_atomic, it);
@@ -2256,7 +2346,7 @@ static void bh_cancel_and_disable_pending_from_atomic_context(struct kunit *test
 		KUNIT_EXPECT_EQ_MSG(test, ret, 1, "round %d", round);
 		KUNIT_EXPECT_EQ(test, it->snap, 0);
 
-		marker = wqt_item(test, WQT_PLAIN);
+		marker = wqt_bh_item(test, WQT_PLAIN);
 		KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, system_bh_wq,
 						      &marker->work));
 		WQT_ASSERT_DONE(test, marker);
@@ -2276,38 +2366,54 @@ static long wqt_fn_bh_cancel_running_atomic(void *data)
 
 	local_bh_disable();
 	WRITE_ONCE(it->ctx->flag, 1);
-	ret = cancel_work_sync(&it->work);
+	if (it->arg)
+		ret = disable_work_sync(&it->work);
+	else
+		ret = cancel_work_sync(&it->work);
 	it->snap = atomic_read(&it->finished);
 	local_bh_enable();
 	return ret;
 }
 
-static void bh_cancel_work_sync_running_from_atomic_context(struct kunit *test)
+static void bh_cancel_and_disable_running_from_atomic_context(struct kunit *test)
 {
+	struct wqt_ctx *ctx = test->priv;
 	struct wqt_item *spin;
 	struct wqt_call *call;
-	long ret = 1;
-	int cpu;
+	int round, cpu;
+	long ret;
 
-	spin = wqt_bh_spinner(test, &cpu);
-	call = wqt_async(test, wqt_other_cpu(cpu), wqt_fn_bh_cancel_running_atomic,
-			 spin);
-	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ_MSG(test, spin->snap, 1,
-			    "cancel_work_sync() returned before the BH item finished");
-	KUNIT_EXPECT_EQ(test, spin->result, 1);
+	for (round = 0; round < 2; round++) {
+		WRITE_ONCE(ctx->flag, 0);
+		spin = wqt_bh_spinner(test, &cpu);
+		spin->arg = round;	/* 0: cancel_work_sync, 1: disable_work_sync */
+		call = wqt_prepare(test, -1, wqt_fn_bh_cancel_running_atomic, spin);
+		wqt_bh_spin(test, spin, cpu);
+		wqt_go(call);
+		ret = -1;
+		KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		KUNIT_EXPECT_EQ_MSG(test, spin->snap, 1,
+				    "round %d returned before the BH item finished", round);
+		KUNIT_EXPECT_EQ(test, spin->result, 1);
+		if (round) {
+			KUNIT_EXPECT_FALSE(test, queue_work(system_bh_wq, &spin->work));
+			KUNIT_EXPECT_TRUE(test, enable_work(&spin->work));
+		}
+	}
 }
 
 static void bh_self_requeuing_item_is_bounded(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
-	struct wqt_item *chain = wqt_item(test, WQT_PLAIN);
+	struct wqt_item *chain = wqt_bh_item(test, WQT_PLAIN);
 	struct wqt_item *task_item = wqt_item(test, WQT_PLAIN);
-	struct wqt_item *marker = wqt_item(test, WQT_PLAIN);
+	struct wqt_item *marker = wqt_bh_item(test, WQT_PLAIN);
 	int cpu = cpumask_last(cpu_online_mask);
 	int runs;
 
+	if (num_online_cpus() > 1)
+		wqt_avoid_cpu(test, cpu);
 	chain->wq = system_bh_wq;
 	chain->requeue = WQT_FOREVER;
 	KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, system_bh_wq, &chain->work));
@@ -2399,6 +2505,8 @@ static void rescuer_runs_items_without_new_workers(struct kunit *test)
 
 	for (i = 0; i < WQT_FILLERS; i++)
 		wqt_open(fill[i]);
+	kunit_info(test, "CPU %d: %d items started before worker creation stalled\n",
+		   cpu, stuck);
 	KUNIT_ASSERT_LT_MSG(test, stuck, WQT_FILLERS,
 			    "could not exhaust the workers of CPU %d", cpu);
 	KUNIT_EXPECT_FALSE_MSG(test, late,
@@ -2410,7 +2518,6 @@ static void rescuer_runs_items_without_new_workers(struct kunit *test)
 	/* once workers can be created again, everything runs */
 	for (i = 0; i <= stuck; i++)
 		WQT_ASSERT_DONE(test, fill[i]);
-	WQT_ASSERT_DONE(test, it);
 }
 #else
 static void rescuer_runs_items_without_new_workers(struct kunit *test)
@@ -2426,7 +2533,7 @@ static void rescuer_is_not_current_in_normal_workers(struct kunit *test)
 	struct workqueue_struct *urwq = wqt_wq(test, WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	struct wqt_item *a = wqt_item(test, WQT_PLAIN);
 	struct wqt_item *b = wqt_item(test, WQT_PLAIN);
-	struct wqt_item *c = wqt_item(test, WQT_PLAIN);
+	struct wqt_item *c = wqt_bh_item(test, WQT_PLAIN);
 
 	KUNIT_EXPECT_FALSE(test, current_is_workqueue_rescuer());
 	KUNIT_ASSERT_TRUE(test, queue_work(rwq, &a->work));
@@ -2457,7 +2564,7 @@ static void mem_reclaim_wqs_work_and_go(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
 		it = wqt_item(test, WQT_PLAIN);
 		KUNIT_ASSERT_TRUE(test, queue_work(wqs[i], &it->work));
-		KUNIT_EXPECT_TRUE(test, wqt_op(test, it, WQT_FLUSH));
+		wqt_op(test, it, WQT_FLUSH);
 		KUNIT_EXPECT_EQ(test, it->snap, 1);
 		wqt_destroy_wq(test, wqs[i]);
 	}
@@ -2549,7 +2656,10 @@ static void hotplug_cpu_serves_queue_work_on_again(struct kunit *test)
 	wqs[3] = system_wq;
 	wqs[4] = system_bh_wq;
 	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
-		it = wqt_item(test, WQT_PLAIN);
+		if (wqs[i] == system_bh_wq)
+			it = wqt_bh_item(test, WQT_PLAIN);
+		else
+			it = wqt_item(test, WQT_PLAIN);
 		KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, wqs[i], &it->work));
 		WQT_ASSERT_DONE(test, it);
 		KUNIT_EXPECT_EQ_MSG(test, it->cpu, cpu, "workqueue %d", i);
@@ -2578,8 +2688,8 @@ static void wqt_hook_bh_pingpong(struct wqt_item *it)
 
 static void hotplug_bh_items_of_dying_cpu_run(struct kunit *test)
 {
-	struct wqt_item *a = wqt_item(test, WQT_PLAIN);
-	struct wqt_item *b = wqt_item(test, WQT_PLAIN);
+	struct wqt_item *a = wqt_bh_item(test, WQT_PLAIN);
+	struct wqt_item *b = wqt_bh_item(test, WQT_PLAIN);
 	struct wqt_ctx *ctx = test->priv;
 	int cpu = cpumask_last(cpu_online_mask);
 
@@ -2837,7 +2947,7 @@ static void execute_in_process_context_now_or_later(struct kunit *test)
 {
 	struct wqt_exec *now = wqt_alloc(test, sizeof(*now));
 	struct wqt_exec *later = wqt_alloc(test, sizeof(*later));
-	struct wqt_item *bh = wqt_item(test, WQT_PLAIN);
+	struct wqt_item *bh = wqt_bh_item(test, WQT_PLAIN);
 
 	init_completion(&now->done);
 	init_completion(&later->done);
@@ -2893,7 +3003,10 @@ static void destroy_idle_workqueues_of_every_kind(struct kunit *test)
 		for (i = 0; i < ARRAY_SIZE(flags); i++) {
 			wq = wqt_wq(test, flags[i], 0);
 			if (used) {
-				it = wqt_item(test, WQT_PLAIN);
+				if (flags[i] & WQ_BH)
+					it = wqt_bh_item(test, WQT_PLAIN);
+				else
+					it = wqt_item(test, WQT_PLAIN);
 				KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
 				WQT_ASSERT_DONE(test, it);
 				wqt_op(test, it, WQT_FLUSH);
@@ -2903,6 +3016,34 @@ static void destroy_idle_workqueues_of_every_kind(struct kunit *test)
 		wq = wqt_ordered_wq(test, 0);
 		wqt_destroy_wq(test, wq);
 	}
+}
+
+static void destroy_workqueue_runs_pending_items_first(struct kunit *test)
+{
+	struct workqueue_struct *wq = wqt_wq(test, 0, 1);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct wqt_item *plug = wqt_plug(test, wq, cpu);
+	struct wqt_item *items[3], *delayed;
+	struct wqt_call *call;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(items); i++) {
+		items[i] = wqt_item(test, WQT_PLAIN);
+		KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, wq, &items[i]->work));
+	}
+	delayed = wqt_item(test, WQT_DELAYED);
+	KUNIT_ASSERT_TRUE(test, queue_delayed_work_on(cpu, wq, &delayed->dwork, 0));
+
+	wqt_forget_wq(test, wq);
+	call = wqt_async(test, -1, wqt_fn_destroy_wq, wq);
+	KUNIT_EXPECT_TRUE_MSG(test, wqt_blocked(call),
+			      "destroy_workqueue() returned with an item running");
+	wqt_open(plug);
+	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, NULL));
+	for (i = 0; i < ARRAY_SIZE(items); i++)
+		KUNIT_EXPECT_EQ(test, atomic_read(&items[i]->finished), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&delayed->finished), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&plug->finished), 1);
 }
 
 static void long_workqueue_names_are_accepted(struct kunit *test)
@@ -3141,7 +3282,7 @@ static struct kunit_case wqt_bh_cases[] = {
 	KUNIT_CASE(bh_flush_work_from_process_context),
 	KUNIT_CASE(bh_cancel_work_sync_pending_from_process_context),
 	KUNIT_CASE(bh_cancel_and_disable_pending_from_atomic_context),
-	KUNIT_CASE(bh_cancel_work_sync_running_from_atomic_context),
+	KUNIT_CASE(bh_cancel_and_disable_running_from_atomic_context),
 	KUNIT_CASE(bh_self_requeuing_item_is_bounded),
 	KUNIT_CASE(bh_alloc_refuses_bad_arguments),
 	{}
@@ -3172,6 +3313,7 @@ static struct kunit_case wqt_util_cases[] = {
 	KUNIT_CASE(execute_in_process_context_now_or_later),
 	KUNIT_CASE(workqueue_congested_sees_waiting_items),
 	KUNIT_CASE(destroy_idle_workqueues_of_every_kind),
+	KUNIT_CASE(destroy_workqueue_runs_pending_items_first),
 	KUNIT_CASE(long_workqueue_names_are_accepted),
 	KUNIT_CASE(ordered_wq_with_flags_stays_ordered),
 	{}
