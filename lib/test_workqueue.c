@@ -380,6 +380,7 @@ static int wqt_cpu_online(unsigned int cpu)
 	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
 
 	atomic_inc(&c->gen);
+	/* new generation before "up": pairs with wqt_cpu_snap() */
 	smp_mb__after_atomic();
 	WRITE_ONCE(c->up, true);
 	if (READ_ONCE(wqt_cpuhp_ready))
@@ -392,6 +393,7 @@ static int wqt_cpu_offline(unsigned int cpu)
 	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
 
 	WRITE_ONCE(c->up, false);
+	/* "down" before the new generation: pairs with wqt_cpu_stable() */
 	smp_mb__before_atomic();
 	atomic_inc(&c->gen);
 	atomic_inc(&wqt_st.hotplug);
@@ -404,6 +406,7 @@ static u32 wqt_cpu_snap(int cpu, bool *ok)
 	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
 	u32 gen = atomic_read(&c->gen);
 
+	/* "up" seen here implies the generation read above is current */
 	smp_rmb();
 	*ok = READ_ONCE(c->up);
 	return gen;
@@ -415,6 +418,7 @@ static bool wqt_cpu_stable(int cpu, u32 gen)
 	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
 	bool up = READ_ONCE(c->up);
 
+	/* a CPU seen up cannot hide a newer generation behind it */
 	smp_rmb();
 	return up && (u32)atomic_read(&c->gen) == gen;
 }
@@ -471,6 +475,19 @@ static void wqt_note_cancel(struct wqt_item *it)
 	spin_unlock_irqrestore(&it->lock, flags);
 }
 
+/* The queueing call itself; true if it created a pending instance. */
+static bool wqt_queue_call(struct wqt_item *it, int cpu, unsigned long delay,
+			   bool mod)
+{
+	struct workqueue_struct *wq = it->w->wq;
+
+	if (!it->delayed)
+		return queue_work_on(cpu, wq, wqt_work(it));
+	if (mod)	/* true: an existing pending instance was moved */
+		return !mod_delayed_work_on(cpu, wq, &it->dwork, delay);
+	return queue_delayed_work_on(cpu, wq, &it->dwork, delay);
+}
+
 /*
  * Queue @it and account for it.  @cpu is WORK_CPU_UNBOUND or an online CPU
  * that cannot go away (cpus_read_lock held).  With @mod, mod_delayed_work
@@ -482,7 +499,7 @@ static bool wqt_queue(struct wqt_item *it, int cpu, unsigned long delay,
 {
 	struct wqt_wq *w = it->w;
 	struct wqt_rec rec = { .cpu = -1 };
-	bool created, ret;
+	bool created;
 
 	if (it->tracked && w->percpu) {
 		int target = cpu;
@@ -497,23 +514,20 @@ static bool wqt_queue(struct wqt_item *it, int cpu, unsigned long delay,
 		}
 	}
 
-	/* raise first: an execution must never find queued behind ran */
 	atomic_long_inc(&it->queued);
+	/* raised before the queue: an execution never finds it behind ran */
 	smp_mb__after_atomic();
 
-	if (w->ordered)
+	if (w->ordered) {
+		/* tickets in the order the workqueue saw the queues */
 		spin_lock(&w->order_lock);
-	if (!it->delayed)
-		ret = queue_work_on(cpu, w->wq, wqt_work(it));
-	else if (mod)
-		ret = mod_delayed_work_on(cpu, w->wq, &it->dwork, delay);
-	else
-		ret = queue_delayed_work_on(cpu, w->wq, &it->dwork, delay);
-	created = mod ? !ret : ret;
-	if (created && w->ordered)
-		rec.ticket = ++w->next_ticket;
-	if (w->ordered)
+		created = wqt_queue_call(it, cpu, delay, mod);
+		if (created)
+			rec.ticket = ++w->next_ticket;
 		spin_unlock(&w->order_lock);
+	} else {
+		created = wqt_queue_call(it, cpu, delay, mod);
+	}
 
 	if (created) {
 		atomic_long_inc(&it->queued_done);
@@ -693,6 +707,7 @@ static void wqt_work_fn(struct work_struct *work)
 
 	ran = atomic_long_inc_return(&it->ran);
 	cancelled = atomic_long_read(&it->cancelled);
+	/* every cancel counted above was backed by a queue counted below */
 	smp_rmb();
 	queued = atomic_long_read(&it->queued);
 	if (ran + cancelled > queued)
@@ -720,6 +735,7 @@ static void wqt_work_fn(struct work_struct *work)
 	}
 
 	wqt_active_dec(it);
+	/* all of the above is done before we count as finished */
 	smp_mb__before_atomic();
 	atomic_long_inc(&it->done);	/* last access to @it */
 }
@@ -759,6 +775,7 @@ static void wqt_check_flushed(struct wqt_item *it, long snap, const char *what)
 	long inflight, cancelled, done;
 
 	inflight = atomic_read(&it->cancel_inflight);
+	/* a cancel leaving flight after this read is counted below */
 	smp_rmb();
 	cancelled = atomic_long_read(&it->cancelled);
 	done = atomic_long_read(&it->done);
@@ -959,13 +976,26 @@ static void wqt_op_queue(struct wqt_producer *p, struct wqt_item *it,
 		cpus_read_unlock();
 }
 
+static void wqt_cancel_begin(struct wqt_item *it)
+{
+	atomic_inc(&it->cancel_inflight);
+	/* in flight before the call can remove an instance */
+	smp_mb__after_atomic();
+}
+
+static void wqt_cancel_end(struct wqt_item *it)
+{
+	/* the result is counted before the call leaves flight */
+	smp_mb__before_atomic();
+	atomic_dec(&it->cancel_inflight);
+}
+
 static void wqt_op_cancel(struct wqt_item *it)
 {
 	unsigned long flags;
 	bool ret;
 
-	atomic_inc(&it->cancel_inflight);
-	smp_mb__after_atomic();
+	wqt_cancel_begin(it);
 	if (it->tracked) {
 		/* nothing may be queued between the cancel and the FIFO update */
 		spin_lock_irqsave(&it->lock, flags);
@@ -976,7 +1006,8 @@ static void wqt_op_cancel(struct wqt_item *it)
 			if (it->fifo_len)
 				it->fifo_len--;
 			else
-				wqt_fail(C_DUP, "%s/%u: cancel removed an instance that was never queued",
+				wqt_fail(C_DUP,
+					 "%s/%u: cancel removed an instance that was never queued",
 					 it->w->name, it->id);
 		}
 		spin_unlock_irqrestore(&it->lock, flags);
@@ -986,8 +1017,7 @@ static void wqt_op_cancel(struct wqt_item *it)
 		if (ret)
 			atomic_long_inc(&it->cancelled);
 	}
-	smp_mb__before_atomic();
-	atomic_dec(&it->cancel_inflight);
+	wqt_cancel_end(it);
 }
 
 static bool wqt_needs_excl(struct wqt_item *it)
@@ -1002,14 +1032,12 @@ static void wqt_op_cancel_sync(struct wqt_item *it)
 
 	if (excl && !wqt_busy_get(it))
 		return;
-	atomic_inc(&it->cancel_inflight);
-	smp_mb__after_atomic();
+	wqt_cancel_begin(it);
 	ret = it->delayed ? cancel_delayed_work_sync(&it->dwork) :
 			    cancel_work_sync(wqt_work(it));
 	if (ret)
 		wqt_note_cancel(it);
-	smp_mb__before_atomic();
-	atomic_dec(&it->cancel_inflight);
+	wqt_cancel_end(it);
 	if (excl)
 		wqt_busy_put(it);
 }
@@ -1021,14 +1049,17 @@ static void wqt_op_flush_work(struct wqt_item *it)
 
 	if (it->delayed) {
 		seq = atomic_read(&it->mod_seq);
+		/* a mod that started before the snapshot shows in @seq */
 		smp_rmb();
 	}
 	snap = atomic_long_read(&it->queued_done);
+	/* snapshot taken before the flush starts */
 	smp_mb();
 	if (it->delayed)
 		flush_delayed_work(&it->dwork);
 	else
 		flush_work(wqt_work(it));
+	/* and checked against counts read after it returned */
 	smp_mb();
 	/* mod_delayed_work() may move the pending instance behind the flush */
 	if (it->delayed && ((seq & 1) || atomic_read(&it->mod_seq) != seq)) {
@@ -1044,8 +1075,10 @@ static void wqt_flush_wq_checked(struct wqt_wq *w, long *snap)
 
 	for (i = 0; i < w->nplain; i++)
 		snap[i] = atomic_long_read(&w->items[i].queued_done);
+	/* snapshots before the flush, checks after it */
 	smp_mb();
 	flush_workqueue(w->wq);
+	/* see above */
 	smp_mb();
 	for (i = 0; i < w->nplain; i++)
 		wqt_check_flushed(&w->items[i], snap[i], "flush_workqueue");
@@ -1058,6 +1091,7 @@ static void wqt_try_disabled(struct wqt_producer *p, struct wqt_item *it)
 	bool created;
 
 	atomic_long_inc(&it->queued);
+	/* as in wqt_queue(): raised before the attempt */
 	smp_mb__after_atomic();
 	local_irq_save(flags);
 	if (!it->delayed) {
@@ -1105,8 +1139,7 @@ static void wqt_op_disable(struct wqt_producer *p, struct wqt_item *it)
 	if (excl && !wqt_busy_get(it))
 		return;
 
-	atomic_inc(&it->cancel_inflight);
-	smp_mb__after_atomic();
+	wqt_cancel_begin(it);
 	if (it->delayed)
 		ret = sync ? disable_delayed_work_sync(&it->dwork) :
 			     disable_delayed_work(&it->dwork);
@@ -1115,8 +1148,7 @@ static void wqt_op_disable(struct wqt_producer *p, struct wqt_item *it)
 			     disable_work(wqt_work(it));
 	if (ret)
 		wqt_note_cancel(it);
-	smp_mb__before_atomic();
-	atomic_dec(&it->cancel_inflight);
+	wqt_cancel_end(it);
 
 	if (nested) {
 		/* already disabled, so nothing can be pending */
@@ -1136,10 +1168,8 @@ static void wqt_op_disable(struct wqt_producer *p, struct wqt_item *it)
 		usleep_range(20, 100);
 	wqt_try_disabled(p, it);
 
-	if (sync) {
+	if (sync)
 		atomic_dec(&it->sync_disabled);
-		smp_mb__after_atomic();
-	}
 	if (nested) {
 		ret = it->delayed ? enable_delayed_work(&it->dwork) :
 				    enable_work(wqt_work(it));
@@ -1223,10 +1253,10 @@ static void wqt_op_shortlived(struct wqt_producer *p)
 		if (wqt_rand(p, 2)) {
 			flush_delayed_work(&it->dwork);
 		} else {
-			atomic_inc(&it->cancel_inflight);
+			wqt_cancel_begin(it);
 			if (cancel_delayed_work_sync(&it->dwork))
 				atomic_long_inc(&it->cancelled);
-			atomic_dec(&it->cancel_inflight);
+			wqt_cancel_end(it);
 		}
 	}
 	destroy_workqueue(w->wq);
@@ -1241,7 +1271,8 @@ static void wqt_op_shortlived(struct wqt_producer *p)
 		long d = atomic_long_read(&it->done);
 
 		if (q != r + cn || d != r) {
-			wqt_fail(C_SHORTLIVED, "%s/%u after destroy: queued %ld ran %ld cancelled %ld finished %ld",
+			wqt_fail(C_SHORTLIVED,
+				 "%s/%u after destroy: queued %ld ran %ld cancelled %ld finished %ld",
 				 name, it->id, q, r, cn, d);
 			/* whatever holds it may still touch it */
 			WRITE_ONCE(wqt_pinned, true);
@@ -1348,7 +1379,8 @@ static void wqt_watchdog(void)
 			continue;
 		p->stall_reported = true;
 		if (it)
-			wqt_fail(C_STALL, "producer %u stuck in %s on %s/%u for %us (queued %ld ran %ld cancelled %ld)",
+			wqt_fail(C_STALL,
+				 "producer %u stuck in %s on %s/%u for %us (queued %ld ran %ld cancelled %ld)",
 				 i, p->op_name, it->w->name, it->id,
 				 stall_timeout, atomic_long_read(&it->queued),
 				 atomic_long_read(&it->ran),
@@ -1413,17 +1445,63 @@ static void wqt_progress(unsigned long start)
 		fails);
 }
 
-#define for_each_wqt_item(w, it)					\
-	for ((w) = wqt_wqs; (w) < wqt_wqs + K_NR; (w)++)		\
-		for ((it) = (w)->items; (w)->items &&			\
-		     (it) < (w)->items + (w)->nitems; (it)++)
+/* The item after @it on the long-lived workqueues; NULL: the first. */
+static struct wqt_item *wqt_next_item(struct wqt_item *it)
+{
+	struct wqt_wq *w = it ? it->w : wqt_wqs;
+
+	if (it) {
+		if (++it < w->items + w->nitems)
+			return it;
+		w++;
+	}
+	for (; w < wqt_wqs + K_NR; w++)
+		if (w->items && w->nitems)
+			return w->items;
+	return NULL;
+}
+
+static bool wqt_all_settled(void)
+{
+	struct wqt_item *it;
+
+	for (it = wqt_next_item(NULL); it; it = wqt_next_item(it))
+		if (!wqt_item_settled(it))
+			return false;
+	return true;
+}
+
+static void wqt_add_totals(struct wqt_item *it)
+{
+	atomic_long_add(atomic_long_read(&it->queued), &wqt_st.queued);
+	atomic_long_add(atomic_long_read(&it->ran), &wqt_st.ran);
+	atomic_long_add(atomic_long_read(&it->cancelled), &wqt_st.cancelled);
+}
+
+/* The final books of one item: queued == ran + cancelled, all finished. */
+static void wqt_check_books(struct wqt_item *it)
+{
+	long q = atomic_long_read(&it->queued);
+	long r = atomic_long_read(&it->ran);
+	long c = atomic_long_read(&it->cancelled);
+	long d = atomic_long_read(&it->done);
+
+	if (r + c > q)
+		wqt_fail(C_DUP, "%s/%u at the end: queued %ld, ran %ld, cancelled %ld",
+			 it->w->name, it->id, q, r, c);
+	if (wqt_item_settled(it) && r + c >= q)
+		return;
+	wqt_fail(C_LOST,
+		 "%s/%u at the end: queued %ld, ran %ld, cancelled %ld, finished %ld, pending %d",
+		 it->w->name, it->id, q, r, c, d, work_pending(wqt_work(it)));
+	WRITE_ONCE(wqt_pinned, true);
+}
 
 /* Stop producers, let everything settle, check the books. */
 static void wqt_finish(void)
 {
 	unsigned long deadline;
 	struct wqt_item *it;
-	struct wqt_wq *w;
 	unsigned int i;
 	bool settled;
 
@@ -1442,54 +1520,24 @@ static void wqt_finish(void)
 		}
 	}
 	WRITE_ONCE(wqt_draining, true);
+	/* items that see it stop requeueing before we start counting */
 	smp_mb();
 
 	deadline = jiffies + (unsigned long)stall_timeout * HZ;
-	do {
-		settled = true;
-		for_each_wqt_item(w, it) {
-			if (!wqt_item_settled(it)) {
-				settled = false;
-				break;
-			}
-		}
-		if (settled || time_after(jiffies, deadline))
-			break;
+	while (!(settled = wqt_all_settled()) &&
+	       time_before(jiffies, deadline))
 		msleep(20);
-	} while (1);
-
-	for_each_wqt_item(w, it) {
-		long q = atomic_long_read(&it->queued);
-		long r = atomic_long_read(&it->ran);
-		long c = atomic_long_read(&it->cancelled);
-		long d = atomic_long_read(&it->done);
-
-		atomic_long_add(q, &wqt_st.queued);
-		atomic_long_add(r, &wqt_st.ran);
-		atomic_long_add(c, &wqt_st.cancelled);
-		if (r + c > q)
-			wqt_fail(C_DUP, "%s/%u at the end: queued %ld, ran %ld, cancelled %ld",
-				 w->name, it->id, q, r, c);
-		if (!wqt_item_settled(it) || r + c < q) {
-			wqt_fail(C_LOST, "%s/%u at the end: queued %ld, ran %ld, cancelled %ld, finished %ld, pending %d",
-				 w->name, it->id, q, r, c, d,
-				 work_pending(wqt_work(it)));
-			WRITE_ONCE(wqt_pinned, true);
-		}
-	}
 	if (!settled)
 		wqt_fail(C_STALL, "work did not settle within %us", stall_timeout);
 
-	for (i = 0; i < wqt_nprods; i++) {
-		struct wqt_producer *p = &wqt_prods[i];
-
-		for (it = p->scratch; it && it < p->scratch + WQT_SCRATCH; it++) {
-			atomic_long_add(atomic_long_read(&it->queued), &wqt_st.queued);
-			atomic_long_add(atomic_long_read(&it->ran), &wqt_st.ran);
-			atomic_long_add(atomic_long_read(&it->cancelled),
-					&wqt_st.cancelled);
-		}
+	for (it = wqt_next_item(NULL); it; it = wqt_next_item(it)) {
+		wqt_add_totals(it);
+		wqt_check_books(it);
 	}
+	for (i = 0; i < wqt_nprods; i++)
+		for (it = wqt_prods[i].scratch;
+		     it && it < wqt_prods[i].scratch + WQT_SCRATCH; it++)
+			wqt_add_totals(it);
 }
 
 static void wqt_report_torture(unsigned long secs)
@@ -1526,24 +1574,26 @@ static void wqt_report_torture(unsigned long secs)
 			  wqt_check_names[c]);
 	}
 
-	wqt_out("# totals: seconds=%lu queued=%ld ran=%ld cancelled=%ld rejected=%ld (merged=%ld refused_disabled=%ld) moved=%ld requeued=%ld",
+	wqt_out("# totals: seconds=%lu queued=%ld ran=%ld cancelled=%ld rejected=%ld",
 		secs, atomic_long_read(&wqt_st.queued),
 		atomic_long_read(&wqt_st.ran),
 		atomic_long_read(&wqt_st.cancelled),
 		atomic_long_read(&wqt_st.merged) +
-		atomic_long_read(&wqt_st.refused),
+		atomic_long_read(&wqt_st.refused));
+	wqt_out("# rejected: merged=%ld refused_disabled=%ld; moved=%ld requeued=%ld",
 		atomic_long_read(&wqt_st.merged),
 		atomic_long_read(&wqt_st.refused),
 		atomic_long_read(&wqt_st.moved),
 		atomic_long_read(&wqt_st.requeued));
-	wqt_out("# checks: flush=%ld (skipped %ld) order=%ld cpu=%ld (redirected %ld, skipped %ld) disable_cycles=%ld busy_skips=%ld",
+	wqt_out("# checks: flush=%ld flush_skipped=%ld order=%ld disable_cycles=%ld",
 		atomic_long_read(&wqt_st.flush_checked),
 		atomic_long_read(&wqt_st.flush_skipped),
 		atomic_long_read(&wqt_st.order_checked),
+		atomic_long_read(&wqt_st.disable_cycles));
+	wqt_out("# cpu: checked=%ld redirected=%ld skipped=%ld; busy_skips=%ld",
 		atomic_long_read(&wqt_st.cpu_checked),
 		atomic_long_read(&wqt_st.cpu_redirected),
 		atomic_long_read(&wqt_st.cpu_skipped),
-		atomic_long_read(&wqt_st.disable_cycles),
 		atomic_long_read(&wqt_st.busy_skips));
 	wqt_out("# shortlived: workqueues=%ld items=%ld alloc_failures=%ld; hotplug_events=%d",
 		atomic_long_read(&wqt_st.sl_created),
@@ -2078,9 +2128,10 @@ static const struct file_operations wqt_stop_fops = {
 static void wqt_report_header(void)
 {
 	wqt_out("KTAP version 1");
-	wqt_out("# test_workqueue: mode=%s duration=%us threads=%u nitems=%u max_active=%d types=%s ops=%s seed=%lu",
+	wqt_out("# test_workqueue: mode=%s duration=%us threads=%u nitems=%u max_active=%d",
 		selftest ? "selftest" : "torture", duration, wqt_nprods,
-		nitems, max_active, types, ops, seed);
+		nitems, max_active);
+	wqt_out("# test_workqueue: types=%s ops=%s seed=%lu", types, ops, seed);
 	wqt_out("1..%u", (selftest ? 10 : 0) + C_NR);
 }
 
