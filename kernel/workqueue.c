@@ -286,7 +286,6 @@ struct workqueue_struct {
 	 * time; flushers arriving meanwhile queue up for the next one.
 	 */
 	int			work_color;	/* WQ: color for new items */
-	int			flush_color;	/* WQ: color draining, or -1 */
 	struct wq_flusher	*flush_leader;	/* WQ: woken by the drain */
 	struct list_head	flush_riders;	/* WQ: share the leader's color */
 	struct list_head	flush_next;	/* WQ: need the next color */
@@ -295,8 +294,7 @@ struct workqueue_struct {
 
 	int			max_active;	/* WQ, read with READ_ONCE */
 	int			saved_max_active; /* WQ: when not frozen */
-	int			min_active;	/* WQ: unbound wqs only */
-	int			saved_min_active; /* WQ */
+	int			saved_min_active; /* WQ: see set_min_active() */
 
 	struct list_head	maydays;	/* MD: pwqs asking for rescue */
 	struct worker		*rescuer;	/* MD: WQ_MEM_RECLAIM only */
@@ -1563,7 +1561,6 @@ static void wq_update_max_active(struct workqueue_struct *wq)
 
 	lockdep_assert_held(&wq->mutex);
 
-	wq->min_active = frozen ? 0 : wq->saved_min_active;
 	if (max == wq->max_active)
 		return;
 
@@ -2585,7 +2582,6 @@ static bool wq_start_flush(struct workqueue_struct *wq,
 	lockdep_assert_held(&wq->mutex);
 
 	wq->flush_leader = leader;
-	wq->flush_color = color;
 	wq->work_color = next_color(color);
 	/* our own count keeps a fast draining pwq from finishing early */
 	atomic_set(&wq->nr_pwqs_to_flush, 1);
@@ -2603,7 +2599,6 @@ static bool wq_start_flush(struct workqueue_struct *wq,
 	if (!atomic_dec_and_test(&wq->nr_pwqs_to_flush))
 		return true;
 	wq->flush_leader = NULL;
-	wq->flush_color = -1;
 	return false;
 }
 
@@ -2623,7 +2618,6 @@ static void wq_finish_flush(struct workqueue_struct *wq)
 			complete(&f->done);
 		}
 		wq->flush_leader = NULL;
-		wq->flush_color = -1;
 
 		f = list_first_entry_or_null(&wq->flush_next, struct wq_flusher,
 					     node);
@@ -4033,7 +4027,6 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 	INIT_LIST_HEAD(&wq->maydays);
 	INIT_LIST_HEAD(&wq->flush_riders);
 	INIT_LIST_HEAD(&wq->flush_next);
-	wq->flush_color = -1;
 	raw_spin_lock_init(&wq->active.lock);
 	INIT_LIST_HEAD(&wq->active.waiters);
 	wq_init_lockdep(wq, map);
