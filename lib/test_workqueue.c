@@ -740,6 +740,23 @@ static void wqt_work_fn(struct work_struct *work)
 	atomic_long_inc(&it->done);	/* last access to @it */
 }
 
+/*
+ * Each INIT_*WORK() site is one lockdep class for "this work's completion";
+ * BH items take it in softirq, the others with softirqs on, so the two
+ * must not share a site.  Called on an idle item only.
+ */
+static void wqt_item_init_work(struct wqt_item *it, bool bh)
+{
+	if (bh && it->delayed)
+		INIT_DELAYED_WORK(&it->dwork, wqt_work_fn);
+	else if (bh)
+		INIT_WORK(&it->dwork.work, wqt_work_fn);
+	else if (it->delayed)
+		INIT_DELAYED_WORK(&it->dwork, wqt_work_fn);
+	else
+		INIT_WORK(&it->dwork.work, wqt_work_fn);
+}
+
 static void wqt_item_init(struct wqt_item *it, struct wqt_wq *w,
 			  unsigned int id, bool delayed, bool tracked)
 {
@@ -752,10 +769,7 @@ static void wqt_item_init(struct wqt_item *it, struct wqt_wq *w,
 	it->prev_cpu = WQT_NO_PREV;
 	it->slot = -1;
 	spin_lock_init(&it->lock);
-	if (delayed)
-		INIT_DELAYED_WORK(&it->dwork, wqt_work_fn);
-	else
-		INIT_WORK(&it->dwork.work, wqt_work_fn);
+	wqt_item_init_work(it, w->bh);
 }
 
 /* Nothing outstanding: every instance ended, nothing executing. */
@@ -1217,6 +1231,7 @@ static void wqt_op_shortlived(struct wqt_producer *p)
 		struct wqt_item *it = &p->scratch[i];
 
 		it->w = w;
+		wqt_item_init_work(it, w->bh);
 		/* a BH item is not "chained" for a dying workqueue */
 		it->budget = w->bh ? 0 : wqt_rand(p, 4);
 	}
@@ -1693,10 +1708,13 @@ static void wqt_probe_fn(struct work_struct *work)
 	complete(&pr->finished);
 }
 
-static void wqt_probe_init(struct wqt_probe *pr, bool delayed)
+/* @bh: for a BH workqueue (a lockdep class of its own, see above) */
+static void wqt_probe_init(struct wqt_probe *pr, bool delayed, bool bh)
 {
 	memset(pr, 0, sizeof(*pr));
-	if (delayed)
+	if (bh)
+		INIT_WORK(&pr->dwork.work, wqt_probe_fn);
+	else if (delayed)
 		INIT_DELAYED_WORK(&pr->dwork, wqt_probe_fn);
 	else
 		INIT_WORK(&pr->dwork.work, wqt_probe_fn);
@@ -1725,10 +1743,14 @@ static bool wqt_st_wait(struct completion *c)
 	return false;
 }
 
+/* Heap, not stack: after a timeout, probes may still write here. */
 struct wqt_st_ctx {
 	struct workqueue_struct *percpu, *unbound, *ordered, *bh;
 	struct wqt_probe p[64];
 	struct completion gate;
+	int log[64];
+	atomic_t log_pos;
+	atomic_t active, peak;
 };
 
 static void wqt_st_queue_runs_once(struct wqt_st_ctx *s)
@@ -1741,7 +1763,7 @@ static void wqt_st_queue_runs_once(struct wqt_st_ctx *s)
 		struct wqt_probe *pr = &s->p[i];
 		bool bh = wqs[i] == s->bh || wqs[i] == system_bh_wq;
 
-		wqt_probe_init(pr, false);
+		wqt_probe_init(pr, false, bh);
 		ST_EXPECT(queue_work(wqs[i], &pr->dwork.work));
 		if (!wqt_st_wait(&pr->finished))
 			return;
@@ -1755,7 +1777,7 @@ static void wqt_st_queue_runs_once(struct wqt_st_ctx *s)
 static bool wqt_st_block(struct wqt_st_ctx *s, struct wqt_probe *blk)
 {
 	init_completion(&s->gate);
-	wqt_probe_init(blk, false);
+	wqt_probe_init(blk, false, false);
 	blk->gate = &s->gate;
 	ST_EXPECT(queue_work(s->ordered, &blk->dwork.work));
 	return wqt_st_wait(&blk->started);
@@ -1765,7 +1787,7 @@ static void wqt_st_pending_merges(struct wqt_st_ctx *s)
 {
 	struct wqt_probe *blk = &s->p[0], *x = &s->p[1];
 
-	wqt_probe_init(x, false);
+	wqt_probe_init(x, false, false);
 	if (!wqt_st_block(s, blk))
 		return;
 	ST_EXPECT(queue_work(s->ordered, &x->dwork.work));
@@ -1783,7 +1805,7 @@ static void wqt_st_cancel_pending(struct wqt_st_ctx *s)
 {
 	struct wqt_probe *blk = &s->p[0], *x = &s->p[1];
 
-	wqt_probe_init(x, false);
+	wqt_probe_init(x, false, false);
 	if (!wqt_st_block(s, blk))
 		return;
 	ST_EXPECT(queue_work(s->ordered, &x->dwork.work));
@@ -1801,7 +1823,7 @@ static void wqt_st_disable_enable(struct wqt_st_ctx *s)
 {
 	struct wqt_probe *blk = &s->p[0], *x = &s->p[1];
 
-	wqt_probe_init(x, false);
+	wqt_probe_init(x, false, false);
 	ST_EXPECT(!disable_work(&x->dwork.work));
 	ST_EXPECT(!queue_work(s->percpu, &x->dwork.work));
 	ST_EXPECT(!work_pending(&x->dwork.work));
@@ -1813,7 +1835,7 @@ static void wqt_st_disable_enable(struct wqt_st_ctx *s)
 	ST_EXPECT(atomic_read(&x->runs) == 1);
 
 	/* disabling a pending item cancels it */
-	wqt_probe_init(x, false);
+	wqt_probe_init(x, false, false);
 	if (!wqt_st_block(s, blk))
 		return;
 	ST_EXPECT(queue_work(s->ordered, &x->dwork.work));
@@ -1833,7 +1855,7 @@ static void wqt_st_mod_delayed(struct wqt_st_ctx *s)
 {
 	struct wqt_probe *d = &s->p[0];
 
-	wqt_probe_init(d, true);
+	wqt_probe_init(d, true, false);
 	ST_EXPECT(!cancel_delayed_work(&d->dwork));
 	ST_EXPECT(queue_delayed_work(s->percpu, &d->dwork, 3600 * HZ));
 	ST_EXPECT(!queue_delayed_work(s->percpu, &d->dwork, 0));
@@ -1859,14 +1881,13 @@ static void wqt_st_mod_delayed(struct wqt_st_ctx *s)
 
 static void wqt_st_ordered(struct wqt_st_ctx *s)
 {
-	int log[ARRAY_SIZE(s->p)];
-	atomic_t pos = ATOMIC_INIT(0);
 	unsigned int i, n = ARRAY_SIZE(s->p);
 
+	atomic_set(&s->log_pos, 0);
 	for (i = 0; i < n; i++) {
-		wqt_probe_init(&s->p[i], false);
-		s->p[i].log = log;
-		s->p[i].log_pos = &pos;
+		wqt_probe_init(&s->p[i], false, false);
+		s->p[i].log = s->log;
+		s->p[i].log_pos = &s->log_pos;
 		s->p[i].id = i;
 	}
 	for (i = 0; i < n; i++)
@@ -1874,9 +1895,9 @@ static void wqt_st_ordered(struct wqt_st_ctx *s)
 	if (!wqt_st_wait(&s->p[n - 1].finished))
 		return;
 	flush_workqueue(s->ordered);
-	ST_EXPECT(atomic_read(&pos) == n);
-	for (i = 0; i < n && i < atomic_read(&pos); i++)
-		ST_EXPECT(log[i] == i);
+	ST_EXPECT(atomic_read(&s->log_pos) == n);
+	for (i = 0; i < n && i < atomic_read(&s->log_pos); i++)
+		ST_EXPECT(s->log[i] == i);
 }
 
 static void wqt_st_queue_on_cpu(struct wqt_st_ctx *s)
@@ -1890,7 +1911,7 @@ static void wqt_st_queue_on_cpu(struct wqt_st_ctx *s)
 		for_each_online_cpu(cpu) {
 			struct wqt_probe *pr = &s->p[cpu % ARRAY_SIZE(s->p)];
 
-			wqt_probe_init(pr, false);
+			wqt_probe_init(pr, false, wqs[i] == s->bh);
 			ST_EXPECT(queue_work_on(cpu, wqs[i], &pr->dwork.work));
 			if (!wqt_st_wait(&pr->finished))
 				goto out;
@@ -1906,7 +1927,6 @@ out:
 static void wqt_st_max_active(struct wqt_st_ctx *s)
 {
 	struct workqueue_struct *wq;
-	atomic_t active = ATOMIC_INIT(0), peak = ATOMIC_INIT(0);
 	unsigned int i, n = 8;
 	unsigned long deadline;
 
@@ -1916,25 +1936,27 @@ static void wqt_st_max_active(struct wqt_st_ctx *s)
 		return;
 	}
 	init_completion(&s->gate);
+	atomic_set(&s->active, 0);
+	atomic_set(&s->peak, 0);
 	for (i = 0; i < n; i++) {
-		wqt_probe_init(&s->p[i], false);
+		wqt_probe_init(&s->p[i], false, false);
 		s->p[i].gate = &s->gate;
-		s->p[i].active = &active;
-		s->p[i].peak = &peak;
+		s->p[i].active = &s->active;
+		s->p[i].peak = &s->peak;
 		ST_EXPECT(queue_work(wq, &s->p[i].dwork.work));
 	}
 	/* two start; then the gate opens and the rest follow */
 	deadline = jiffies + WQT_WAIT;
-	while (atomic_read(&peak) < 2 && time_before(jiffies, deadline))
+	while (atomic_read(&s->peak) < 2 && time_before(jiffies, deadline))
 		usleep_range(1000, 2000);
-	ST_EXPECT(atomic_read(&peak) == 2);
+	ST_EXPECT(atomic_read(&s->peak) == 2);
 	complete_all(&s->gate);
 	for (i = 0; i < n; i++)
 		if (!wqt_st_wait(&s->p[i].finished))
 			return;	/* leak @wq: items may still run */
 	destroy_workqueue(wq);
 	/* more than one NUMA node may each run min_active at once */
-	ST_EXPECT(atomic_read(&peak) <= wqt_limit_for(false, false, true, 2));
+	ST_EXPECT(atomic_read(&s->peak) <= wqt_limit_for(false, false, true, 2));
 }
 
 static void wqt_st_cancel_sync_waits(struct wqt_st_ctx *s)
@@ -1942,7 +1964,7 @@ static void wqt_st_cancel_sync_waits(struct wqt_st_ctx *s)
 	struct wqt_probe *x = &s->p[0];
 
 	/* the item sleeps; cancel_work_sync() must wait for it to finish */
-	wqt_probe_init(x, false);
+	wqt_probe_init(x, false, false);
 	x->sleep_ms = 50;
 	ST_EXPECT(queue_work(s->unbound, &x->dwork.work));
 	if (!wqt_st_wait(&x->started))
@@ -1962,7 +1984,7 @@ static void wqt_st_destroy_drains(struct wqt_st_ctx *s)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		wqt_probe_init(&s->p[i], false);
+		wqt_probe_init(&s->p[i], false, false);
 		ST_EXPECT(queue_work(wq, &s->p[i].dwork.work));
 	}
 	destroy_workqueue(wq);

@@ -50,7 +50,7 @@ check() {
 wq_init
 ktap_set_plan 13
 # keep the workqueues until we are done with them
-wq_start duration=86400 || ktap_exit_fail_msg "cannot load $WQ_MOD"
+wq_start duration=86400 nthreads=1 || ktap_exit_fail_msg "cannot load $WQ_MOD"
 [ -d "$WQ" ] || ktap_exit_fail_msg "$WQ missing"
 
 # shellcheck disable=SC2086 # CPUMASK_BAD is a word list
