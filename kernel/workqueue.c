@@ -2564,9 +2564,8 @@ static void lockdep_touch_item(struct work_struct *work,
 	lockdep_touch(&work->lockdep_map, wq->flags & WQ_BH);
 }
 #else
-static void lockdep_touch_wq(struct workqueue_struct *wq) { }
-static void lockdep_touch_item(struct work_struct *work,
-			       struct workqueue_struct *wq) { }
+static inline void lockdep_touch_wq(struct workqueue_struct *wq) { }
+static inline void lockdep_touch_item(struct work_struct *w, struct workqueue_struct *wq) { }
 #endif
 
 /*
@@ -4031,7 +4030,7 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 	INIT_LIST_HEAD(&wq->active.waiters);
 	wq_init_lockdep(wq, map);
 
-	wq->cpu_pwq = alloc_percpu(struct pool_workqueue *);
+	wq->cpu_pwq = alloc_percpu(struct pool_workqueue __rcu *);
 	if (!wq->cpu_pwq)
 		goto err_free;
 
