@@ -10,7 +10,7 @@ OURS_EXISTS := $(wildcard kernel/workqueue.c)
 IMPL ?= $(if $(OURS_EXISTS),ours,mainline)
 CONFIG ?= qemu
 # Implementations that `make test` runs; ours joins once it passes.
-TEST_IMPLS ?= mainline
+TEST_IMPLS ?= mainline ours
 JOBS ?= $(shell nproc)
 TIMEOUT ?= 900
 
