@@ -127,7 +127,7 @@ struct wqt_item {
 	/* observations */
 	atomic_t runs;			/* executions started */
 	atomic_t finished;		/* executions finished */
-	atomic_t active;		/* executions in progress */
+	atomic_t active;		/* executions in progress, to the end */
 	atomic_t max_active;		/* most executions ever in progress */
 	int cpu;			/* CPU of the last execution */
 	int nice;
@@ -230,7 +230,6 @@ static void wqt_work_fn(struct work_struct *work)
 		it->gate_timeout = true;
 
 	atomic_dec(&ctx->running);
-	atomic_dec(&it->active);
 	if (it->requeue && !READ_ONCE(ctx->stop)) {
 		if (it->requeue != WQT_FOREVER)
 			it->requeue--;
@@ -238,6 +237,8 @@ static void wqt_work_fn(struct work_struct *work)
 	}
 	atomic_inc(&it->finished);
 	complete(&it->done);
+	/* the last access to @it: the teardown checks it */
+	atomic_dec(&it->active);
 }
 
 static struct wqt_item *wqt_item_alloc(struct kunit *test, enum wqt_kind kind)
@@ -677,6 +678,16 @@ static long wqt_fn_quiesce(void *data)
 	}
 	for (i = 0; i < ctx->nr_extra; i++)
 		cancel_work_sync(ctx->extra[i]);
+
+	/* trust, but verify: nothing may run once the memory is freed */
+	list_for_each_entry(it, &ctx->items, node) {
+		if (atomic_read(&it->active) || work_pending(&it->work) ||
+		    (it->kind == WQT_DELAYED && timer_pending(&it->dwork.timer)))
+			return -EBUSY;
+	}
+	for (i = 0; i < ctx->nr_extra; i++)
+		if (work_pending(ctx->extra[i]))
+			return -EBUSY;
 	return 0;
 }
 
@@ -698,7 +709,7 @@ static void wqt_ctx_release(void *data)
 	struct wqt_ctx *ctx = data;
 	struct wqt_item *it, *tmp_it;
 	struct wqt_blob *blob, *tmp_blob;
-	long ret;
+	long ret = 0;
 	int i;
 
 	WRITE_ONCE(ctx->stop, true);
@@ -724,8 +735,11 @@ static void wqt_ctx_release(void *data)
 				  cpu, ret);
 	}
 
-	if (!ctx->leak)
-		wqt_release_call(ctx, wqt_fn_quiesce, ctx, WQT_TIMEOUT, NULL);
+	if (!ctx->leak &&
+	    wqt_release_call(ctx, wqt_fn_quiesce, ctx, WQT_TIMEOUT, &ret) && ret) {
+		kunit_err(ctx->test, "work items still queued or running after disable_work_sync()\n");
+		ctx->leak = true;
+	}
 	for (i = 0; i < ctx->nr_wqs && !ctx->leak; i++)
 		wqt_release_call(ctx, wqt_fn_destroy_wq, ctx->wqs[i],
 				 WQT_TIMEOUT, NULL);
