@@ -58,6 +58,7 @@
 #define WQT_FOREVER		UINT_MAX	/* requeue until told to stop */
 #define WQT_MAX_WQS		16
 #define WQT_MAX_CALLS		8
+#define WQT_MAX_EXTRA		4
 
 #define WQT_BUILTIN		IS_BUILTIN(CONFIG_WORKQUEUE_KUNIT_TEST)
 
@@ -89,7 +90,7 @@ struct wqt_ctx {
 	struct workqueue_struct *wqs[WQT_MAX_WQS];
 	int nr_wqs;
 	struct wqt_call *calls[WQT_MAX_CALLS];
-	struct work_struct *extra[4];	/* foreign work items to quiesce */
+	struct work_struct *extra[WQT_MAX_EXTRA];	/* other items to quiesce */
 	int nr_extra;
 	int offline_cpu;		/* CPU taken down by the case, or -1 */
 	bool leak;			/* a call never returned */
@@ -300,7 +301,7 @@ static void wqt_track(struct kunit *test, struct work_struct *work)
 {
 	struct wqt_ctx *ctx = test->priv;
 
-	KUNIT_ASSERT_LT(test, ctx->nr_extra, ARRAY_SIZE(ctx->extra));
+	KUNIT_ASSERT_LT(test, ctx->nr_extra, WQT_MAX_EXTRA);
 	ctx->extra[ctx->nr_extra++] = work;
 }
 
@@ -731,13 +732,13 @@ static void wqt_ctx_release(void *data)
 
 		if (!wqt_release_call(ctx, wqt_fn_add_cpu, (void *)cpu,
 				      WQT_HOTPLUG_TIMEOUT, &ret) || ret)
-			kunit_err(ctx->test, "could not bring CPU %ld back: %ld\n",
-				  cpu, ret);
+			KUNIT_FAIL(ctx->test, "could not bring CPU %ld back: %ld",
+				   cpu, ret);
 	}
 
 	if (!ctx->leak &&
 	    wqt_release_call(ctx, wqt_fn_quiesce, ctx, WQT_TIMEOUT, &ret) && ret) {
-		kunit_err(ctx->test, "work items still queued or running after disable_work_sync()\n");
+		KUNIT_FAIL(ctx->test, "items still queued or running after disable_work_sync()");
 		ctx->leak = true;
 	}
 	for (i = 0; i < ctx->nr_wqs && !ctx->leak; i++)
@@ -746,7 +747,7 @@ static void wqt_ctx_release(void *data)
 
 	if (ctx->leak) {
 		kunit_err(ctx->test,
-			  "a blocking call never returned: leaking the case's work items and workqueues\n");
+			  "leaking the case's work items and workqueues: they may still be in use\n");
 		return;
 	}
 
@@ -975,6 +976,11 @@ static void queue_work_node_runs_once(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
 }
 
+#if WQT_BUILTIN
+KUNIT_DEFINE_ACTION_WRAPPER(wqt_free_attrs, free_workqueue_attrs,
+			    struct workqueue_attrs *);
+#endif
+
 static void unbound_runs_within_cpumask(struct kunit *test)
 {
 #if WQT_BUILTIN
@@ -988,6 +994,7 @@ static void unbound_runs_within_cpumask(struct kunit *test)
 
 	attrs = alloc_workqueue_attrs();
 	KUNIT_ASSERT_NOT_NULL(test, attrs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
 
 	for (round = 0; round < 2; round++) {
 		cpumask_clear(attrs->cpumask);
@@ -1019,7 +1026,6 @@ static void unbound_runs_within_cpumask(struct kunit *test)
 					      cpumask_pr_args(attrs->cpumask));
 		}
 	}
-	free_workqueue_attrs(attrs);
 #else
 	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
 #endif
