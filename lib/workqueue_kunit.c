@@ -58,6 +58,7 @@
 #define WQT_FOREVER		UINT_MAX	/* requeue until told to stop */
 #define WQT_MAX_WQS		16
 #define WQT_MAX_CALLS		8
+#define WQT_MAX_EXTRA		4
 
 #define WQT_BUILTIN		IS_BUILTIN(CONFIG_WORKQUEUE_KUNIT_TEST)
 
@@ -89,7 +90,7 @@ struct wqt_ctx {
 	struct workqueue_struct *wqs[WQT_MAX_WQS];
 	int nr_wqs;
 	struct wqt_call *calls[WQT_MAX_CALLS];
-	struct work_struct *extra[4];	/* foreign work items to quiesce */
+	struct work_struct *extra[WQT_MAX_EXTRA];	/* other items to quiesce */
 	int nr_extra;
 	int offline_cpu;		/* CPU taken down by the case, or -1 */
 	bool leak;			/* a call never returned */
@@ -127,7 +128,7 @@ struct wqt_item {
 	/* observations */
 	atomic_t runs;			/* executions started */
 	atomic_t finished;		/* executions finished */
-	atomic_t active;		/* executions in progress */
+	atomic_t active;		/* executions in progress, to the end */
 	atomic_t max_active;		/* most executions ever in progress */
 	int cpu;			/* CPU of the last execution */
 	int nice;
@@ -230,7 +231,6 @@ static void wqt_work_fn(struct work_struct *work)
 		it->gate_timeout = true;
 
 	atomic_dec(&ctx->running);
-	atomic_dec(&it->active);
 	if (it->requeue && !READ_ONCE(ctx->stop)) {
 		if (it->requeue != WQT_FOREVER)
 			it->requeue--;
@@ -238,6 +238,8 @@ static void wqt_work_fn(struct work_struct *work)
 	}
 	atomic_inc(&it->finished);
 	complete(&it->done);
+	/* the last access to @it: the teardown checks it */
+	atomic_dec(&it->active);
 }
 
 static struct wqt_item *wqt_item_alloc(struct kunit *test, enum wqt_kind kind)
@@ -299,7 +301,7 @@ static void wqt_track(struct kunit *test, struct work_struct *work)
 {
 	struct wqt_ctx *ctx = test->priv;
 
-	KUNIT_ASSERT_LT(test, ctx->nr_extra, ARRAY_SIZE(ctx->extra));
+	KUNIT_ASSERT_LT(test, ctx->nr_extra, WQT_MAX_EXTRA);
 	ctx->extra[ctx->nr_extra++] = work;
 }
 
@@ -677,6 +679,16 @@ static long wqt_fn_quiesce(void *data)
 	}
 	for (i = 0; i < ctx->nr_extra; i++)
 		cancel_work_sync(ctx->extra[i]);
+
+	/* trust, but verify: nothing may run once the memory is freed */
+	list_for_each_entry(it, &ctx->items, node) {
+		if (atomic_read(&it->active) || work_pending(&it->work) ||
+		    (it->kind == WQT_DELAYED && timer_pending(&it->dwork.timer)))
+			return -EBUSY;
+	}
+	for (i = 0; i < ctx->nr_extra; i++)
+		if (work_pending(ctx->extra[i]))
+			return -EBUSY;
 	return 0;
 }
 
@@ -698,7 +710,7 @@ static void wqt_ctx_release(void *data)
 	struct wqt_ctx *ctx = data;
 	struct wqt_item *it, *tmp_it;
 	struct wqt_blob *blob, *tmp_blob;
-	long ret;
+	long ret = 0;
 	int i;
 
 	WRITE_ONCE(ctx->stop, true);
@@ -720,19 +732,22 @@ static void wqt_ctx_release(void *data)
 
 		if (!wqt_release_call(ctx, wqt_fn_add_cpu, (void *)cpu,
 				      WQT_HOTPLUG_TIMEOUT, &ret) || ret)
-			kunit_err(ctx->test, "could not bring CPU %ld back: %ld\n",
-				  cpu, ret);
+			KUNIT_FAIL(ctx->test, "could not bring CPU %ld back: %ld",
+				   cpu, ret);
 	}
 
-	if (!ctx->leak)
-		wqt_release_call(ctx, wqt_fn_quiesce, ctx, WQT_TIMEOUT, NULL);
+	if (!ctx->leak &&
+	    wqt_release_call(ctx, wqt_fn_quiesce, ctx, WQT_TIMEOUT, &ret) && ret) {
+		KUNIT_FAIL(ctx->test, "items still queued or running after disable_work_sync()");
+		ctx->leak = true;
+	}
 	for (i = 0; i < ctx->nr_wqs && !ctx->leak; i++)
 		wqt_release_call(ctx, wqt_fn_destroy_wq, ctx->wqs[i],
 				 WQT_TIMEOUT, NULL);
 
 	if (ctx->leak) {
 		kunit_err(ctx->test,
-			  "a blocking call never returned: leaking the case's work items and workqueues\n");
+			  "leaking the case's work items and workqueues: they may still be in use\n");
 		return;
 	}
 
@@ -961,6 +976,11 @@ static void queue_work_node_runs_once(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
 }
 
+#if WQT_BUILTIN
+KUNIT_DEFINE_ACTION_WRAPPER(wqt_free_attrs, free_workqueue_attrs,
+			    struct workqueue_attrs *);
+#endif
+
 static void unbound_runs_within_cpumask(struct kunit *test)
 {
 #if WQT_BUILTIN
@@ -974,6 +994,7 @@ static void unbound_runs_within_cpumask(struct kunit *test)
 
 	attrs = alloc_workqueue_attrs();
 	KUNIT_ASSERT_NOT_NULL(test, attrs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
 
 	for (round = 0; round < 2; round++) {
 		cpumask_clear(attrs->cpumask);
@@ -1005,7 +1026,6 @@ static void unbound_runs_within_cpumask(struct kunit *test)
 					      cpumask_pr_args(attrs->cpumask));
 		}
 	}
-	free_workqueue_attrs(attrs);
 #else
 	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
 #endif
