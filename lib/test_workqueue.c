@@ -230,6 +230,7 @@ struct wqt_item {
 	atomic_t cancel_inflight;	/* cancel/disable calls in progress */
 	atomic_t sync_disabled;		/* holders of a completed disable_*_sync */
 	atomic_t mod_seq;		/* odd while a mod_delayed_work runs */
+	atomic_long_t surplus;		/* largest excess of executions reported */
 
 	spinlock_t lock;		/* protects the fields below */
 	bool sync_busy;			/* exclusive cancel_sync/disable running */
@@ -710,9 +711,13 @@ static void wqt_work_fn(struct work_struct *work)
 	/* every cancel counted above was backed by a queue counted below */
 	smp_rmb();
 	queued = atomic_long_read(&it->queued);
-	if (ran + cancelled > queued)
+	if (ran + cancelled > queued &&
+	    atomic_long_read(&it->surplus) < ran + cancelled - queued) {
+		/* report each new excess once, not every later execution */
+		atomic_long_set(&it->surplus, ran + cancelled - queued);
 		wqt_fail(C_DUP, "%s/%u: %ld executions + %ld cancels for %ld queues",
 			 w->name, it->id, ran, cancelled, queued);
+	}
 	if (atomic_read(&it->sync_disabled))
 		wqt_fail(C_DISABLE, "%s/%u: executed while disabled",
 			 w->name, it->id);
