@@ -1929,17 +1929,13 @@ out:
 	cpus_read_unlock();
 }
 
-static void wqt_st_max_active(struct wqt_st_ctx *s)
+/* Eight items that block; @wq has max_active 2 (per CPU if per-CPU). */
+static void wqt_st_max_active_on(struct wqt_st_ctx *s,
+				 struct workqueue_struct *wq, int cpu, int limit)
 {
-	struct workqueue_struct *wq;
 	unsigned int i, n = 8;
 	unsigned long deadline;
 
-	wq = alloc_workqueue("wqtest_st_ma", WQ_UNBOUND, 2);
-	if (!wq) {
-		ST_EXPECT(wq);
-		return;
-	}
 	init_completion(&s->gate);
 	atomic_set(&s->active, 0);
 	atomic_set(&s->peak, 0);
@@ -1948,7 +1944,7 @@ static void wqt_st_max_active(struct wqt_st_ctx *s)
 		s->p[i].gate = &s->gate;
 		s->p[i].active = &s->active;
 		s->p[i].peak = &s->peak;
-		ST_EXPECT(queue_work(wq, &s->p[i].dwork.work));
+		ST_EXPECT(queue_work_on(cpu, wq, &s->p[i].dwork.work));
 	}
 	/* two start; then the gate opens and the rest follow */
 	deadline = jiffies + WQT_WAIT;
@@ -1958,10 +1954,36 @@ static void wqt_st_max_active(struct wqt_st_ctx *s)
 	complete_all(&s->gate);
 	for (i = 0; i < n; i++)
 		if (!wqt_st_wait(&s->p[i].finished))
-			return;	/* leak @wq: items may still run */
-	destroy_workqueue(wq);
+			return;
+	ST_EXPECT(atomic_read(&s->peak) <= limit);
+}
+
+static void wqt_st_max_active(struct wqt_st_ctx *s)
+{
+	struct workqueue_struct *unbound, *percpu;
+
+	unbound = alloc_workqueue("wqtest_st_ma", WQ_UNBOUND, 2);
+	percpu = alloc_workqueue("wqtest_st_ma_pcpu", 0, 2);
+	if (!unbound || !percpu) {
+		ST_EXPECT(unbound && percpu);
+		goto out;
+	}
 	/* more than one NUMA node may each run min_active at once */
-	ST_EXPECT(atomic_read(&s->peak) <= wqt_limit_for(false, false, true, 2));
+	wqt_st_max_active_on(s, unbound, WORK_CPU_UNBOUND,
+			     wqt_limit_for(false, false, true, 2));
+	if (READ_ONCE(wqt_pinned))
+		return;		/* leak: items may still run */
+	/* all on one CPU, which must stay online meanwhile */
+	cpus_read_lock();
+	wqt_st_max_active_on(s, percpu, raw_smp_processor_id(), 2);
+	cpus_read_unlock();
+	if (READ_ONCE(wqt_pinned))
+		return;
+out:
+	if (unbound)
+		destroy_workqueue(unbound);
+	if (percpu)
+		destroy_workqueue(percpu);
 }
 
 static void wqt_st_cancel_sync_waits(struct wqt_st_ctx *s)
