@@ -82,12 +82,20 @@ wq_sleep() {
 	done
 }
 
+# wq_read FILE: first line of FILE into WQ_VAL, without forking (a fork
+# and exec costs most of a second on a loaded TCG guest with KASAN).
+wq_read() {
+	WQ_VAL=
+	read -r WQ_VAL 2>/dev/null <"$1"
+}
+
 wq_status() {
-	cat "$WQ_DBG/status" 2>/dev/null || echo gone
+	wq_read "$WQ_DBG/status" || WQ_VAL=gone
+	echo "$WQ_VAL"
 }
 
 wq_running() {
-	[ "$(wq_status)" = running ]
+	wq_read "$WQ_DBG/status" && [ "$WQ_VAL" = running ]
 }
 
 # wq_wait: wait (bounded) for the run to end; prints the final state.

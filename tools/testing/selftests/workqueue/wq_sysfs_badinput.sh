@@ -15,12 +15,14 @@ bad() {
 	shift
 	ok=0
 	for v in "$@"; do
-		before=$(cat "$f")
+		wq_read "$f"
+		before=$WQ_VAL
 		if printf '%s\n' "$v" 2>/dev/null >"$f"; then
 			ktap_print_msg "$f: writing '$v' succeeded"
 			ok=1
 		fi
-		after=$(cat "$f")
+		wq_read "$f"
+		after=$WQ_VAL
 		if [ "$before" != "$after" ]; then
 			ktap_print_msg "$f: '$before' became '$after' after writing '$v'"
 			ok=1

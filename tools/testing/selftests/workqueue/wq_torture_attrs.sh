@@ -9,35 +9,51 @@
 . "$(dirname "$0")/wq_lib.sh"
 
 WQS="wqtest_unbound wqtest_mem_reclaim"
-SCOPES="default cpu smt cache numa system"
 
-# a random non-empty subset of the possible CPUs, in hex
+# Possible CPUs ("0-N" or "0"), at most 30 for the shell's arithmetic.
+wq_read /sys/devices/system/cpu/possible
+NCPUS=$((${WQ_VAL##*-} + 1))
+[ "$NCPUS" -gt 30 ] && NCPUS=30
+
+# The helpers below set a variable instead of printing: a command
+# substitution forks, which is slow on a loaded guest.  Their own
+# variables start with "_": sh has no locals.
+
+# MASK: a random non-empty subset of the possible CPUs, in hex
 rand_mask() {
-	n=$(($(nproc --all 2>/dev/null || grep -c ^processor /proc/cpuinfo)))
-	[ "$n" -gt 30 ] && n=30
-	m=$(( (RANDOM * 32768 + RANDOM) % ((1 << n) - 1) + 1 ))
-	printf '%x' "$m"
+	_v=$(( (RANDOM * 32768 + RANDOM) % ((1 << NCPUS) - 1) + 1 ))
+	MASK=
+	while :; do
+		_d=$((_v % 16))
+		case $_d in
+		10) _d=a ;; 11) _d=b ;; 12) _d=c ;; 13) _d=d ;; 14) _d=e ;; 15) _d=f ;;
+		esac
+		MASK=$_d$MASK
+		_v=$((_v / 16))
+		[ $_v = 0 ] && break
+	done
 }
 
-rand_word() {
-	# shellcheck disable=SC2086 # split the word list
-	set -- $1
-	shift $((RANDOM % $#))
-	echo "$1"
+# SCOPE: a random affinity scope
+rand_scope() {
+	case $((RANDOM % 6)) in
+	0) SCOPE=default ;; 1) SCOPE=cpu ;; 2) SCOPE=smt ;;
+	3) SCOPE=cache ;; 4) SCOPE=numa ;; 5) SCOPE=system ;;
+	esac
 }
 
 # set_attr FILE VALUE: write, then read back (scope "default" reads as
 # "default (x)").
 set_attr() {
-	if ! echo "$2" >"$1" 2>/dev/null; then
+	if ! echo "$2" 2>/dev/null >"$1"; then
 		echo "write '$2' > $1 failed" >>"$WQ_TMP/attr_errors"
 		return 1
 	fi
-	got=$(cat "$1")
-	case "$got" in
+	wq_read "$1"
+	case "$WQ_VAL" in
 	"$2" | "$2 ("*) return 0 ;;
 	esac
-	echo "wrote '$2' to $1, read back '$got'" >>"$WQ_TMP/attr_errors"
+	echo "wrote '$2' to $1, read back '$WQ_VAL'" >>"$WQ_TMP/attr_errors"
 	return 1
 }
 
@@ -47,15 +63,16 @@ churn() {
 		for w in $WQS; do
 			d=$WQ_SYSFS/$w
 			case $((RANDOM % 4)) in
-			0) set_attr "$d/cpumask" "$(rand_mask)" ;;
+			0) rand_mask; set_attr "$d/cpumask" "$MASK" ;;
 			1) set_attr "$d/nice" "$((RANDOM % 40 - 20))" ;;
-			2) set_attr "$d/affinity_scope" "$(rand_word "$SCOPES")" ;;
+			2) rand_scope; set_attr "$d/affinity_scope" "$SCOPE" ;;
 			3) set_attr "$d/affinity_strict" "$((RANDOM % 2))" ;;
 			esac
 			n=$((n + 1))
 		done
 		if [ $((RANDOM % 4)) = 0 ]; then
-			set_attr "$WQ_SYSFS/cpumask" "$(rand_mask)"
+			rand_mask
+			set_attr "$WQ_SYSFS/cpumask" "$MASK"
 			n=$((n + 1))
 		fi
 		echo "$n" >"$WQ_TMP/attrs"
@@ -66,8 +83,8 @@ churn() {
 save() {
 	for w in $WQS; do
 		for a in cpumask nice affinity_scope affinity_strict; do
-			v=$(cat "$WQ_SYSFS/$w/$a")
-			echo "$w $a ${v%% (*}"
+			wq_read "$WQ_SYSFS/$w/$a"
+			echo "$w $a ${WQ_VAL%% (*}"
 		done
 	done >"$WQ_TMP/saved"
 	cat "$WQ_SYSFS/cpumask" >"$WQ_TMP/saved_global"
@@ -75,7 +92,8 @@ save() {
 
 restore() {
 	ok=0
-	set_attr "$WQ_SYSFS/cpumask" "$(cat "$WQ_TMP/saved_global")" || ok=1
+	wq_read "$WQ_TMP/saved_global"
+	set_attr "$WQ_SYSFS/cpumask" "$WQ_VAL" || ok=1
 	while read -r w a v; do
 		set_attr "$WQ_SYSFS/$w/$a" "$v" || ok=1
 	done <"$WQ_TMP/saved"
