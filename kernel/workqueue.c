@@ -145,11 +145,6 @@ enum worker_flags {
 				  WORKER_REBOUND | WORKER_CPU_INTENSIVE,
 };
 
-enum cancel_flags {
-	WORK_CANCEL_DELAYED	= 1 << 0,	/* the item is a delayed_work */
-	WORK_CANCEL_DISABLE	= 1 << 1,	/* also bump the disable count */
-};
-
 enum {
 	NR_STD_WORKER_POOLS	= 2,		/* normal and highpri */
 	BUSY_HASH_ORDER		= 6,
@@ -1979,7 +1974,7 @@ bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 }
 EXPORT_SYMBOL(queue_delayed_work_on);
 
-static bool work_grab(struct work_struct *work, u32 cflags,
+static bool work_grab(struct work_struct *work, bool delayed,
 		      unsigned long *irq_flags);
 
 /**
@@ -2001,7 +1996,7 @@ bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 	unsigned long irq_flags;
 	bool was_pending;
 
-	was_pending = work_grab(&dwork->work, WORK_CANCEL_DELAYED, &irq_flags);
+	was_pending = work_grab(&dwork->work, true, &irq_flags);
 	if (!work_refuse_if_disabled(&dwork->work))
 		enqueue_delayed_work(cpu, wq, dwork, delay);
 	local_irq_restore(irq_flags);
@@ -2879,7 +2874,7 @@ EXPORT_SYMBOL(flush_rcu_work);
  * caller restores *@irq_flags.  Works in any context because whoever holds
  * PENDING in a transient state does so with IRQs off, briefly.
  */
-static int work_try_steal(struct work_struct *work, u32 cflags,
+static int work_try_steal(struct work_struct *work, bool delayed,
 			  unsigned long *irq_flags)
 {
 	struct pool_workqueue *pwq;
@@ -2889,7 +2884,7 @@ static int work_try_steal(struct work_struct *work, u32 cflags,
 	local_irq_save(*irq_flags);
 
 	/* the timer is IRQ-safe: if deletion fails it isn't running here */
-	if ((cflags & WORK_CANCEL_DELAYED) &&
+	if (delayed &&
 	    likely(del_timer(&to_delayed_work(work)->timer)))
 		return 1;
 
@@ -2933,44 +2928,54 @@ busy:
 }
 
 /* work_try_steal() until it succeeds; returns whether @work was pending */
-static bool work_grab(struct work_struct *work, u32 cflags,
+static bool work_grab(struct work_struct *work, bool delayed,
 		      unsigned long *irq_flags)
 {
 	int ret;
 
-	while ((ret = work_try_steal(work, cflags, irq_flags)) < 0)
+	while ((ret = work_try_steal(work, delayed, irq_flags)) < 0)
 		cpu_relax();
 	return ret;
 }
 
-static bool work_cancel(struct work_struct *work, u32 cflags)
+/*
+ * Take @work off its queue or timer and change its disable count by @delta
+ * (-1, 0 or 1).  *@depth, if given, receives the new count.  Returns
+ * whether @work was pending.  Any context.
+ */
+static bool work_settle(struct work_struct *work, bool delayed, int delta,
+			unsigned int *depth)
 {
 	unsigned long irq_flags, data;
 	unsigned int disable;
 	bool was_pending;
 
-	was_pending = work_grab(work, cflags, &irq_flags);
-
+	was_pending = work_grab(work, delayed, &irq_flags);
 	data = work_data(work);
-	disable = offq_disable(data);
-	if (cflags & WORK_CANCEL_DISABLE) {
-		if (likely(disable < WORK_OFFQ_DISABLE_MAX))
-			disable++;
-		else
-			WARN_ONCE(true, "workqueue: work disable count overflowed\n");
-	}
+	disable = offq_disable(data) + delta;
+	/* out of range either way, as the count is unsigned */
+	if (WARN_ONCE(disable > WORK_OFFQ_DISABLE_MAX,
+		      "workqueue: work disable count %s\n",
+		      delta > 0 ? "overflowed" : "underflowed"))
+		disable -= delta;
 	work_release(work, offq_pack(offq_pool_id(data), disable,
 				     data & WORK_OFFQ_FLAG_MASK));
 	local_irq_restore(irq_flags);
+
+	if (depth)
+		*depth = disable;
 	return was_pending;
 }
 
-static bool work_cancel_sync(struct work_struct *work, u32 cflags)
+/*
+ * work_settle() plus waiting for a running instance.  The item stays
+ * disabled while we wait, so that nobody can queue it again meanwhile;
+ * unless @disable, that is undone at the end.
+ */
+static bool work_settle_sync(struct work_struct *work, bool delayed,
+			     bool disable)
 {
-	bool was_pending;
-
-	/* disabled while we wait, so that nobody can queue it again */
-	was_pending = work_cancel(work, cflags | WORK_CANCEL_DISABLE);
+	bool was_pending = work_settle(work, delayed, 1, NULL);
 
 	if (work_data(work) & WORK_OFFQ_BH)
 		WARN_ON_ONCE(in_hardirq());
@@ -2980,9 +2985,8 @@ static bool work_cancel_sync(struct work_struct *work, u32 cflags)
 	/* nothing can be running before workqueue_init() */
 	if (wq_online)
 		work_flush(work, true);
-
-	if (!(cflags & WORK_CANCEL_DISABLE))
-		enable_work(work);
+	if (!disable)
+		work_settle(work, false, -1, NULL);
 	return was_pending;
 }
 
@@ -2996,9 +3000,25 @@ static bool work_cancel_sync(struct work_struct *work, u32 cflags)
  */
 bool cancel_work(struct work_struct *work)
 {
-	return work_cancel(work, 0);
+	return work_settle(work, false, 0, NULL);
 }
 EXPORT_SYMBOL(cancel_work);
+
+/**
+ * cancel_delayed_work - cancel a pending delayed work item
+ * @dwork: the delayed work item to cancel
+ *
+ * The function may still be running on return; flush, or use
+ * cancel_delayed_work_sync(), to wait for it.  Safe from any context,
+ * including IRQ handlers.
+ *
+ * Return: %true if @dwork was pending and got cancelled.
+ */
+bool cancel_delayed_work(struct delayed_work *dwork)
+{
+	return work_settle(&dwork->work, true, 0, NULL);
+}
+EXPORT_SYMBOL(cancel_delayed_work);
 
 /**
  * cancel_work_sync - cancel a work item and wait for it to finish
@@ -3016,25 +3036,9 @@ EXPORT_SYMBOL(cancel_work);
  */
 bool cancel_work_sync(struct work_struct *work)
 {
-	return work_cancel_sync(work, 0);
+	return work_settle_sync(work, false, false);
 }
 EXPORT_SYMBOL_GPL(cancel_work_sync);
-
-/**
- * cancel_delayed_work - cancel a pending delayed work item
- * @dwork: the delayed work item to cancel
- *
- * The function may still be running on return; flush, or use
- * cancel_delayed_work_sync(), to wait for it.  Safe from any context,
- * including IRQ handlers.
- *
- * Return: %true if @dwork was pending and got cancelled.
- */
-bool cancel_delayed_work(struct delayed_work *dwork)
-{
-	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED);
-}
-EXPORT_SYMBOL(cancel_delayed_work);
 
 /**
  * cancel_delayed_work_sync - cancel a delayed work item and wait for it
@@ -3046,7 +3050,7 @@ EXPORT_SYMBOL(cancel_delayed_work);
  */
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return work_cancel_sync(&dwork->work, WORK_CANCEL_DELAYED);
+	return work_settle_sync(&dwork->work, true, false);
 }
 EXPORT_SYMBOL(cancel_delayed_work_sync);
 
@@ -3062,9 +3066,21 @@ EXPORT_SYMBOL(cancel_delayed_work_sync);
  */
 bool disable_work(struct work_struct *work)
 {
-	return work_cancel(work, WORK_CANCEL_DISABLE);
+	return work_settle(work, false, 1, NULL);
 }
 EXPORT_SYMBOL_GPL(disable_work);
+
+/**
+ * disable_delayed_work - disable_work() for a delayed work item
+ * @dwork: the delayed work item to disable
+ *
+ * Return: %true if @dwork was pending.
+ */
+bool disable_delayed_work(struct delayed_work *dwork)
+{
+	return work_settle(&dwork->work, true, 1, NULL);
+}
+EXPORT_SYMBOL_GPL(disable_delayed_work);
 
 /**
  * disable_work_sync - disable a work item, cancel it and wait for it
@@ -3077,9 +3093,21 @@ EXPORT_SYMBOL_GPL(disable_work);
  */
 bool disable_work_sync(struct work_struct *work)
 {
-	return work_cancel_sync(work, WORK_CANCEL_DISABLE);
+	return work_settle_sync(work, false, true);
 }
 EXPORT_SYMBOL_GPL(disable_work_sync);
+
+/**
+ * disable_delayed_work_sync - disable_work_sync() for a delayed work item
+ * @dwork: the delayed work item to disable
+ *
+ * Return: %true if @dwork was pending.
+ */
+bool disable_delayed_work_sync(struct delayed_work *dwork)
+{
+	return work_settle_sync(&dwork->work, true, true);
+}
+EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
 
 /**
  * enable_work - undo one disable_work()
@@ -3092,49 +3120,12 @@ EXPORT_SYMBOL_GPL(disable_work_sync);
  */
 bool enable_work(struct work_struct *work)
 {
-	unsigned long irq_flags, data;
-	unsigned int disable;
+	unsigned int depth;
 
-	work_grab(work, 0, &irq_flags);
-
-	data = work_data(work);
-	disable = offq_disable(data);
-	if (likely(disable))
-		disable--;
-	else
-		WARN_ONCE(true, "workqueue: work disable count underflowed\n");
-	work_release(work, offq_pack(offq_pool_id(data), disable,
-				     data & WORK_OFFQ_FLAG_MASK));
-	local_irq_restore(irq_flags);
-	return !disable;
+	work_settle(work, false, -1, &depth);
+	return !depth;
 }
 EXPORT_SYMBOL_GPL(enable_work);
-
-/**
- * disable_delayed_work - disable_work() for a delayed work item
- * @dwork: the delayed work item to disable
- *
- * Return: %true if @dwork was pending.
- */
-bool disable_delayed_work(struct delayed_work *dwork)
-{
-	return work_cancel(&dwork->work,
-			     WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
-}
-EXPORT_SYMBOL_GPL(disable_delayed_work);
-
-/**
- * disable_delayed_work_sync - disable_work_sync() for a delayed work item
- * @dwork: the delayed work item to disable
- *
- * Return: %true if @dwork was pending.
- */
-bool disable_delayed_work_sync(struct delayed_work *dwork)
-{
-	return work_cancel_sync(&dwork->work,
-				  WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
-}
-EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
 
 /**
  * enable_delayed_work - enable_work() for a delayed work item
