@@ -145,11 +145,6 @@ enum worker_flags {
 				  WORKER_REBOUND | WORKER_CPU_INTENSIVE,
 };
 
-enum cancel_flags {
-	WORK_CANCEL_DELAYED	= 1 << 0,	/* the item is a delayed_work */
-	WORK_CANCEL_DISABLE	= 1 << 1,	/* also bump the disable count */
-};
-
 enum {
 	NR_STD_WORKER_POOLS	= 2,		/* normal and highpri */
 	BUSY_HASH_ORDER		= 6,
@@ -262,6 +257,13 @@ struct pool_workqueue {
 	struct llist_node	early_release;	/* release before kthreads */
 	struct rcu_head		rcu;
 } __aligned(1 << WORK_STRUCT_PWQ_SHIFT);
+
+/* what flush_work() queues behind its target */
+struct wq_barrier_item {
+	struct work_struct	work;
+	struct completion	done;
+	struct task_struct	*task;	/* the waiter, for show_pwq() */
+};
 
 /* a task waiting in __flush_workqueue() */
 struct wq_flusher {
@@ -385,21 +387,22 @@ static LLIST_HEAD(early_pwq_releases);
  * ULONG_MAX means "not set on the command line", see wq_intensive_init().
  */
 static unsigned long wq_hog_thresh_us = ULONG_MAX;
+
+/* WQ_POWER_EFFICIENT workqueues become unbound when this is set */
+static bool wq_power_efficient = IS_ENABLED(CONFIG_WQ_POWER_EFFICIENT_DEFAULT);
+
+/* pick unbound CPUs round robin even when the local CPU would do */
+static bool wq_debug_force_rr_cpu = IS_ENABLED(CONFIG_DEBUG_WQ_FORCE_RR_CPU);
+
+module_param_named(debug_force_rr_cpu, wq_debug_force_rr_cpu, bool, 0644);
 module_param_named(cpu_intensive_thresh_us, wq_hog_thresh_us, ulong, 0644);
+module_param_named(power_efficient, wq_power_efficient, bool, 0444);
 
 #ifdef CONFIG_WQ_CPU_INTENSIVE_REPORT
 /* report a function after this many hogs, then at exponential intervals */
 static unsigned int wq_hog_report_thresh = 4;
 module_param_named(cpu_intensive_warning_thresh, wq_hog_report_thresh, uint, 0644);
 #endif
-
-/* WQ_POWER_EFFICIENT workqueues become unbound when this is set */
-static bool wq_power_efficient = IS_ENABLED(CONFIG_WQ_POWER_EFFICIENT_DEFAULT);
-module_param_named(power_efficient, wq_power_efficient, bool, 0444);
-
-/* pick unbound CPUs round robin even when the local CPU would do */
-static bool wq_debug_force_rr_cpu = IS_ENABLED(CONFIG_DEBUG_WQ_FORCE_RR_CPU);
-module_param_named(debug_force_rr_cpu, wq_debug_force_rr_cpu, bool, 0644);
 
 /* the system workqueues, created by workqueue_init_early() */
 struct workqueue_struct *system_wq __ro_after_init;
@@ -630,7 +633,10 @@ static bool work_claim(struct work_struct *work)
 	return !work_refuse_if_disabled(work);
 }
 
-#ifdef CONFIG_DEBUG_OBJECTS_WORK
+#ifndef CONFIG_DEBUG_OBJECTS_WORK
+static inline void work_odebug_deactivate(struct work_struct *work) { }
+static inline void work_odebug_activate(struct work_struct *work) { }
+#else
 
 static const struct debug_obj_descr work_odebug;
 
@@ -669,11 +675,11 @@ static bool work_odebug_fixup_free(void *addr, enum debug_obj_state state)
 }
 
 static const struct debug_obj_descr work_odebug = {
-	.name			= "work_struct",
-	.debug_hint		= work_odebug_hint,
-	.is_static_object	= work_odebug_is_static,
 	.fixup_init		= work_odebug_fixup_init,
 	.fixup_free		= work_odebug_fixup_free,
+	.name			= "work_struct",
+	.is_static_object	= work_odebug_is_static,
+	.debug_hint		= work_odebug_hint,
 };
 
 static void work_odebug_activate(struct work_struct *work)
@@ -686,15 +692,7 @@ static void work_odebug_deactivate(struct work_struct *work)
 	debug_object_deactivate(work, &work_odebug);
 }
 
-void __init_work(struct work_struct *work, int onstack)
-{
-	if (onstack)
-		debug_object_init_on_stack(work, &work_odebug);
-	else
-		debug_object_init(work, &work_odebug);
-}
-EXPORT_SYMBOL_GPL(__init_work);
-
+/* the header's INIT_WORK*() and friends call these three */
 void destroy_work_on_stack(struct work_struct *work)
 {
 	debug_object_free(work, &work_odebug);
@@ -703,15 +701,22 @@ EXPORT_SYMBOL_GPL(destroy_work_on_stack);
 
 void destroy_delayed_work_on_stack(struct delayed_work *dwork)
 {
-	destroy_timer_on_stack(&dwork->timer);
 	debug_object_free(&dwork->work, &work_odebug);
+	destroy_timer_on_stack(&dwork->timer);
 }
 EXPORT_SYMBOL_GPL(destroy_delayed_work_on_stack);
 
-#else
-static inline void work_odebug_activate(struct work_struct *work) { }
-static inline void work_odebug_deactivate(struct work_struct *work) { }
-#endif
+void __init_work(struct work_struct *work, int onstack)
+{
+	if (!onstack) {
+		debug_object_init(work, &work_odebug);
+		return;
+	}
+	debug_object_init_on_stack(work, &work_odebug);
+}
+EXPORT_SYMBOL_GPL(__init_work);
+
+#endif /* CONFIG_DEBUG_OBJECTS_WORK */
 
 /* ------------------------------------------------------------------------
  * Pools and workers
@@ -985,11 +990,10 @@ static void worker_detach(struct worker *worker)
 {
 	mutex_lock(&wq_pool_attach_mutex);
 	worker_unbind_task(worker->task);
+	worker->flags &= ~(WORKER_UNBOUND | WORKER_REBOUND);
 	list_del(&worker->node);
 	worker->pool = NULL;
 	mutex_unlock(&wq_pool_attach_mutex);
-
-	worker->flags &= ~(WORKER_UNBOUND | WORKER_REBOUND);
 }
 
 static int format_worker_name(char *buf, size_t size, struct worker *worker,
@@ -1031,30 +1035,27 @@ static struct worker *create_worker(struct worker_pool *pool)
 	int id;
 
 	id = ida_alloc(&pool->worker_ida, GFP_KERNEL);
-	if (id < 0) {
-		pr_err_once("workqueue: no worker id available: %pe\n",
-			    ERR_PTR(id));
-		return NULL;
-	}
-
-	worker = alloc_worker(pool->node);
+	worker = id < 0 ? NULL : alloc_worker(pool->node);
 	if (!worker)
 		goto fail;
 	worker->id = id;
 
+	/* a BH pool's worker is the softirq, it needs no task */
 	if (!(pool->flags & POOL_BH)) {
+		struct task_struct *task;
+
 		format_worker_name(name, sizeof(name), worker, pool);
-		worker->task = kthread_create_on_node(worker_thread, worker,
-						      pool->node, "%s", name);
-		if (IS_ERR(worker->task)) {
+		task = kthread_create_on_node(worker_thread, worker,
+					      pool->node, "%s", name);
+		if (IS_ERR(task)) {
 			pr_err_once("workqueue: cannot create %s: %pe\n", name,
-				    worker->task);
+				    task);
 			goto fail;
 		}
-		set_user_nice(worker->task, pool->attrs->nice);
-		kthread_bind_mask(worker->task, pool_allowed_cpus(pool));
+		kthread_bind_mask(task, pool_allowed_cpus(pool));
+		set_user_nice(task, pool->attrs->nice);
+		worker->task = task;
 	}
-
 	worker_attach(worker, pool);
 
 	raw_spin_lock_irq(&pool->lock);
@@ -1068,7 +1069,8 @@ static struct worker *create_worker(struct worker_pool *pool)
 	return worker;
 fail:
 	kfree(worker);
-	ida_free(&pool->worker_ida, id);
+	if (id >= 0)
+		ida_free(&pool->worker_ida, id);
 	return NULL;
 }
 
@@ -1650,12 +1652,12 @@ static void pwq_release_workfn(struct kthread_work *work)
 			raw_spin_unlock_irq(&wq->active.lock);
 		}
 
-		mutex_lock(&wq->mutex);
+		guard(mutex)(&wq->mutex);
 		list_del_rcu(&pwq->pwqs_node);
-		wq_gone = list_empty(&wq->pwqs);
-		if (!wq_gone && (wq->flags & __WQ_ORDERED))
+		/* the oldest left of an ordered wq may run now */
+		if (!list_empty(&wq->pwqs) && (wq->flags & __WQ_ORDERED))
 			wq_unplug_oldest(wq);
-		mutex_unlock(&wq->mutex);
+		wq_gone = list_empty(&wq->pwqs);
 	}
 
 	if (pwq->pool->cpu < 0) {
@@ -1708,12 +1710,17 @@ static void link_pwq(struct pool_workqueue *pwq)
 static void insert_work(struct pool_workqueue *pwq, struct work_struct *work,
 			struct list_head *head, unsigned long flags)
 {
+	struct worker_pool *pool = pwq->pool;
+
+	/* the first item on an empty worklist starts the watchdog's clock */
+	if (head == &pool->worklist && list_empty(head))
+		pool->watchdog_ts = jiffies;
+	get_pwq(pwq);
+	work_set_queued(work, pwq, flags);
+	list_add_tail(&work->entry, head);
 	work_odebug_activate(work);
 	/* KASAN reports on @work will show where it was queued */
 	kasan_record_aux_stack_noalloc(work);
-	work_set_queued(work, pwq, flags);
-	list_add_tail(&work->entry, head);
-	get_pwq(pwq);
 }
 
 /* is %current running an item of @wq? */
@@ -1750,10 +1757,10 @@ static int wq_select_unbound_cpu(int cpu)
 static void enqueue_work(int cpu, struct workqueue_struct *wq,
 			 struct work_struct *work)
 {
-	struct pool_workqueue *pwq;
 	struct worker_pool *pool, *last_pool;
-	unsigned long flags;
+	struct pool_workqueue *pwq;
 	int req_cpu = cpu;
+	unsigned long flags;
 
 	/* PENDING is ours; the item must not stay in limbo across an IRQ */
 	lockdep_assert_irqs_disabled();
@@ -1820,8 +1827,6 @@ locked:
 
 	/* items wait behind older inactive ones to keep their order */
 	if (list_empty(&pwq->inactive_works) && pwq_tryget_active(pwq)) {
-		if (list_empty(&pool->worklist))
-			pool->watchdog_ts = jiffies;
 		trace_workqueue_activate_work(work);
 		insert_work(pwq, work, &pool->worklist, flags);
 		kick_pool(pool);
@@ -1904,20 +1909,6 @@ bool queue_work_node(int node, struct workqueue_struct *wq,
 }
 EXPORT_SYMBOL_GPL(queue_work_node);
 
-/**
- * delayed_work_timer_fn - queue a delayed work item when its timer fires
- * @t: the delayed work's timer
- *
- * The timer is IRQ-safe, so IRQs are already off as enqueue_work() wants.
- */
-void delayed_work_timer_fn(struct timer_list *t)
-{
-	struct delayed_work *dwork = from_timer(dwork, t, timer);
-
-	enqueue_work(dwork->cpu, dwork->wq, &dwork->work);
-}
-EXPORT_SYMBOL(delayed_work_timer_fn);
-
 static void enqueue_delayed_work(int cpu, struct workqueue_struct *wq,
 				 struct delayed_work *dwork,
 				 unsigned long delay)
@@ -1929,15 +1920,14 @@ static void enqueue_delayed_work(int cpu, struct workqueue_struct *wq,
 	WARN_ON_ONCE(timer_pending(timer));
 	WARN_ON_ONCE(timer->function != delayed_work_timer_fn);
 
+	/* what delayed_work_timer_fn() will need */
+	dwork->wq = wq;
+	dwork->cpu = cpu;
 	/* no delay means now, not at the next tick */
 	if (!delay) {
 		enqueue_work(cpu, wq, &dwork->work);
 		return;
 	}
-
-	/* what delayed_work_timer_fn() will need */
-	dwork->cpu = cpu;
-	dwork->wq = wq;
 	timer->expires = jiffies + delay;
 
 	if (housekeeping_enabled(HK_TYPE_TIMER)) {
@@ -1979,7 +1969,7 @@ bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 }
 EXPORT_SYMBOL(queue_delayed_work_on);
 
-static bool work_grab(struct work_struct *work, u32 cflags,
+static bool work_grab(struct work_struct *work, bool delayed,
 		      unsigned long *irq_flags);
 
 /**
@@ -1998,27 +1988,19 @@ static bool work_grab(struct work_struct *work, u32 cflags,
 bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 			 struct delayed_work *dwork, unsigned long delay)
 {
+	struct work_struct *work = &dwork->work;
 	unsigned long irq_flags;
-	bool was_pending;
+	bool was_pending = work_grab(work, true, &irq_flags);
 
-	was_pending = work_grab(&dwork->work, WORK_CANCEL_DELAYED, &irq_flags);
-	if (!work_refuse_if_disabled(&dwork->work))
+	/* ours now, whatever it was doing; unless disabled, queue it anew */
+	if (!work_refuse_if_disabled(work))
 		enqueue_delayed_work(cpu, wq, dwork, delay);
 	local_irq_restore(irq_flags);
 	return was_pending;
 }
 EXPORT_SYMBOL_GPL(mod_delayed_work_on);
 
-/* the grace period is over: queue for real */
-static void rcu_work_gp_done(struct rcu_head *head)
-{
-	struct rcu_work *rwork = container_of(head, struct rcu_work, rcu);
-	unsigned long irq_flags;
-
-	local_irq_save(irq_flags);
-	enqueue_work(WORK_CPU_UNBOUND, rwork->wq, &rwork->work);
-	local_irq_restore(irq_flags);
-}
+static void rcu_work_gp_done(struct rcu_head *head);
 
 /**
  * queue_rcu_work - queue a work item after an RCU grace period
@@ -2048,6 +2030,31 @@ bool queue_rcu_work(struct workqueue_struct *wq, struct rcu_work *rwork)
 }
 EXPORT_SYMBOL(queue_rcu_work);
 
+/* the grace period is over: queue for real */
+static void rcu_work_gp_done(struct rcu_head *head)
+{
+	struct rcu_work *rwork = container_of(head, struct rcu_work, rcu);
+	unsigned long irq_flags;
+
+	local_irq_save(irq_flags);
+	enqueue_work(WORK_CPU_UNBOUND, rwork->wq, &rwork->work);
+	local_irq_restore(irq_flags);
+}
+
+/**
+ * delayed_work_timer_fn - queue a delayed work item when its timer fires
+ * @t: the delayed work's timer
+ *
+ * The timer is IRQ-safe, so IRQs are already off as enqueue_work() wants.
+ */
+void delayed_work_timer_fn(struct timer_list *t)
+{
+	struct delayed_work *dwork = from_timer(dwork, t, timer);
+
+	enqueue_work(dwork->cpu, dwork->wq, &dwork->work);
+}
+EXPORT_SYMBOL(delayed_work_timer_fn);
+
 /* ------------------------------------------------------------------------
  * Running items: the worker loop and the rescuer
  */
@@ -2071,20 +2078,20 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 
 	lockdep_copy_map(&work_map, &work->lockdep_map);
 #endif
-	WARN_ON_ONCE(!(pool->flags & POOL_DISASSOCIATED) &&
-		     raw_smp_processor_id() != pool->cpu);
-
+	/* off the list and into busy_hash: find_running_worker() sees us */
+	list_del_init(&work->entry);
 	work_odebug_deactivate(work);
-	hash_add(pool->busy_hash, &worker->busy_node, (unsigned long)work);
-	worker->current_work = work;
 	worker->current_func = work->func;
+	worker->current_work = work;
 	worker->current_pwq = pwq;
 	worker->current_color = data_color(data);
+	hash_add(pool->busy_hash, &worker->busy_node, (unsigned long)work);
 	if (worker->task)
 		worker->current_at = worker->task->se.sum_exec_runtime;
 	strscpy(worker->desc, wq->name, WORKER_DESC_LEN);
-	list_del_init(&work->entry);
 	pool->watchdog_ts = jiffies;
+	WARN_ON_ONCE(!(pool->flags & POOL_DISASSOCIATED) &&
+		     raw_smp_processor_id() != pool->cpu);
 
 	/* a CPU-intensive item lets the scheduler, not the pool, decide */
 	if (unlikely(wq->flags & WQ_CPU_INTENSIVE))
@@ -2118,9 +2125,9 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	if (!bh_draining)
 		lock_map_release(wq->lockdep_map);
 
-	if (unlikely((worker->task && in_atomic()) ||
-		     lockdep_depth(current) != lock_depth ||
-		     rcu_preempt_depth() != rcu_depth)) {
+	if (unlikely(lockdep_depth(current) != lock_depth ||
+		     rcu_preempt_depth() != rcu_depth ||
+		     (worker->task && in_atomic()))) {
 		pr_err("BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n"
 		       "     preempt=0x%08x lock=%d->%d RCU=%d->%d workfn=%ps\n",
 		       current->comm, task_pid_nr(current), preempt_count(),
@@ -2141,12 +2148,11 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	/* psi asks for this once we sleep, see wq_worker_last_func() */
 	WRITE_ONCE(worker->last_func, worker->current_func);
 	worker_clr_flags(worker, WORKER_CPU_INTENSIVE);
-	hash_del(&worker->busy_node);
-	worker->current_work = NULL;
-	worker->current_func = NULL;
 	worker->current_pwq = NULL;
-	worker->current_color = INT_MAX;
-
+	worker->current_func = NULL;
+	worker->current_work = NULL;
+	hash_del(&worker->busy_node);
+	/* last, it may drop pool->lock */
 	pwq_dec_nr_in_flight(pwq, data);
 }
 
@@ -2281,9 +2287,9 @@ static int rescuer_thread(void *arg)
 	struct workqueue_struct *wq = rescuer->rescue_wq;
 	bool stop;
 
-	set_user_nice(current, RESCUER_NICE_LEVEL);
 	/* a worker for the scheduler, but WORKER_PREP keeps it uncounted */
 	worker_mark_task(true);
+	set_user_nice(current, RESCUER_NICE_LEVEL);
 
 	for (;;) {
 		set_current_state(TASK_IDLE);
@@ -2424,14 +2430,12 @@ void workqueue_softirq_dead(unsigned int cpu)
 	struct worker_pool *pool;
 
 	for_each_bh_pool(pool, cpu) {
-		struct bh_drain_work drain;
+		struct bh_drain_work drain = { .pool = pool };
 
 		if (!need_more_worker(pool))
 			continue;
-
-		INIT_WORK_ONSTACK(&drain.work, bh_drain_workfn);
-		drain.pool = pool;
 		init_completion(&drain.done);
+		INIT_WORK_ONSTACK(&drain.work, bh_drain_workfn);
 		queue_work(pool_is_highpri(pool) ? system_bh_highpri_wq :
 			   system_bh_wq, &drain.work);
 		wait_for_completion(&drain.done);
@@ -2485,17 +2489,9 @@ static void check_flush_dependency(struct workqueue_struct *target_wq,
 		  target_wq->name, target_func);
 }
 
-struct wq_barrier_item {
-	struct work_struct	work;
-	struct completion	done;
-	struct task_struct	*task;	/* the waiter, for show_pwq() */
-};
-
 static void barrier_workfn(struct work_struct *work)
 {
-	struct wq_barrier_item *barr = container_of(work, struct wq_barrier_item, work);
-
-	complete(&barr->done);
+	complete(&container_of(work, struct wq_barrier_item, work)->done);
 }
 
 /*
@@ -2519,17 +2515,17 @@ static void queue_barrier(struct pool_workqueue *pwq,
 	init_completion_map(&barr->done, &target->lockdep_map);
 	barr->task = current;
 
-	if (worker) {
-		before = worker->scheduled.next;
-		color = worker->current_color;
-	} else {
+	if (!worker) {
 		unsigned long *bits = work_data_bits(target);
 
-		before = target->entry.next;
-		color = data_color(*bits);
 		/* join the chain: keep any LINKED behind @target going */
 		flags |= *bits & WORK_STRUCT_LINKED;
 		__set_bit(WORK_STRUCT_LINKED_BIT, bits);
+		color = data_color(*bits);
+		before = target->entry.next;
+	} else {
+		color = worker->current_color;
+		before = worker->scheduled.next;
 	}
 
 	pwq->nr_in_flight[color]++;
@@ -2662,16 +2658,14 @@ void __flush_workqueue(struct workqueue_struct *wq)
 	}
 	check_flush_dependency(wq, NULL, false);
 	mutex_unlock(&wq->mutex);
-
 	wait_for_completion(&me.done);
 
 	/* riders are done; a leader passes the baton on */
-	if (READ_ONCE(wq->flush_leader) != &me)
-		return;
-	mutex_lock(&wq->mutex);
-	if (wq->flush_leader == &me)
-		wq_finish_flush(wq);
-	mutex_unlock(&wq->mutex);
+	if (READ_ONCE(wq->flush_leader) == &me) {
+		guard(mutex)(&wq->mutex);
+		if (wq->flush_leader == &me)
+			wq_finish_flush(wq);
+	}
 }
 EXPORT_SYMBOL(__flush_workqueue);
 
@@ -2722,39 +2716,50 @@ void drain_workqueue(struct workqueue_struct *wq)
 EXPORT_SYMBOL_GPL(drain_workqueue);
 
 /*
+ * The pwq that @work is queued on, or that it is running for; then also
+ * the worker running it.  NULL if @work is idle.  @pool->lock held.
+ */
+static struct pool_workqueue *flush_target(struct worker_pool *pool,
+					   struct work_struct *work,
+					   struct worker **running)
+{
+	struct pool_workqueue *pwq = get_work_pwq(work);
+
+	*running = NULL;
+	/* data is trustworthy only if it names the locked pool */
+	if (pwq)
+		return pwq->pool == pool ? pwq : NULL;
+	*running = find_running_worker(pool, work);
+	return *running ? (*running)->current_pwq : NULL;
+}
+
+/*
  * Queue a barrier behind the last queued or running instance of @work.
  * Returns false if @work is idle.
  */
 static bool flush_work_prepare(struct work_struct *work,
 			       struct wq_barrier_item *barr, bool from_cancel)
 {
-	struct worker *worker = NULL;
-	struct workqueue_struct *wq;
+	struct workqueue_struct *wq = NULL;
 	struct pool_workqueue *pwq;
 	struct worker_pool *pool;
+	struct worker *running;
 
-	rcu_read_lock();
+	guard(rcu)();
 	pool = get_work_pool(work);
 	if (!pool)
-		goto idle;
+		return false;
 
 	raw_spin_lock_irq(&pool->lock);
-	pwq = get_work_pwq(work);
+	pwq = flush_target(pool, work, &running);
 	if (pwq) {
-		/* data is trustworthy only if it names the locked pool */
-		if (unlikely(pwq->pool != pool))
-			goto idle_unlock;
-	} else {
-		worker = find_running_worker(pool, work);
-		if (!worker)
-			goto idle_unlock;
-		pwq = worker->current_pwq;
+		wq = pwq->wq;
+		check_flush_dependency(wq, work, from_cancel);
+		queue_barrier(pwq, barr, work, running);
 	}
-
-	wq = pwq->wq;
-	check_flush_dependency(wq, work, from_cancel);
-	queue_barrier(pwq, barr, work, worker);
 	raw_spin_unlock_irq(&pool->lock);
+	if (!wq)
+		return false;
 
 	lockdep_touch_item(work, wq);
 	/*
@@ -2763,15 +2768,7 @@ static bool flush_work_prepare(struct work_struct *work,
 	 */
 	if (!from_cancel && (wq->saved_max_active == 1 || wq->rescuer))
 		lockdep_touch_wq(wq);
-
-	rcu_read_unlock();
 	return true;
-
-idle_unlock:
-	raw_spin_unlock_irq(&pool->lock);
-idle:
-	rcu_read_unlock();
-	return false;
 }
 
 static bool work_flush(struct work_struct *work, bool from_cancel)
@@ -2779,11 +2776,11 @@ static bool work_flush(struct work_struct *work, bool from_cancel)
 	struct wq_barrier_item barr;
 	unsigned long data;
 
-	if (WARN_ON(!wq_online))
-		return false;
-	if (WARN_ON(!work->func))
-		return false;
-	if (!flush_work_prepare(work, &barr, from_cancel))
+	/* cancel_work_sync() of a BH item may come from atomic context */
+	if (!from_cancel)
+		might_sleep();
+	if (WARN_ON(!wq_online || !work->func) ||
+	    !flush_work_prepare(work, &barr, from_cancel))
 		return false;
 
 	/*
@@ -2822,7 +2819,6 @@ static bool work_flush(struct work_struct *work, bool from_cancel)
  */
 bool flush_work(struct work_struct *work)
 {
-	might_sleep();
 	return work_flush(work, false);
 }
 EXPORT_SYMBOL_GPL(flush_work);
@@ -2872,105 +2868,106 @@ EXPORT_SYMBOL(flush_rcu_work);
  */
 
 /*
- * Take ownership of @work whatever its state: idle, on its timer, or
- * queued.  Returns 1 if it was pending and is now off every list, 0 if it
- * was idle, -EAGAIN if it is between states (being queued, or its timer
- * firing elsewhere): try again.  On success IRQs stay disabled and the
- * caller restores *@irq_flags.  Works in any context because whoever holds
- * PENDING in a transient state does so with IRQs off, briefly.
+ * @work is PENDING, but not for us.  If it sits on a worklist or inactive
+ * list, take it off and keep PENDING for ourselves.  False if it is between
+ * states instead: being queued, or its timer firing elsewhere.  IRQs off.
  */
-static int work_try_steal(struct work_struct *work, u32 cflags,
-			  unsigned long *irq_flags)
+static bool steal_queued(struct work_struct *work)
 {
 	struct pool_workqueue *pwq;
 	struct worker_pool *pool;
+	bool stolen = false;
 	unsigned long data;
 
-	local_irq_save(*irq_flags);
-
-	/* the timer is IRQ-safe: if deletion fails it isn't running here */
-	if ((cflags & WORK_CANCEL_DELAYED) &&
-	    likely(del_timer(&to_delayed_work(work)->timer)))
-		return 1;
-
-	if (!test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
-		return 0;
-
-	/* someone else holds PENDING: it is queued, or about to be */
-	rcu_read_lock();
+	guard(rcu)();
 	pool = get_work_pool(work);
 	if (unlikely(!pool))
-		goto busy;
+		return false;
 
 	raw_spin_lock(&pool->lock);
 	data = work_data(work);
 	pwq = data_pwq(data);
-	if (!pwq || pwq->pool != pool) {
-		raw_spin_unlock(&pool->lock);
-		goto busy;
+	if (pwq && pwq->pool == pool) {
+		work_odebug_deactivate(work);
+		/*
+		 * An inactive item may carry barriers; they must not stay on
+		 * the inactive list where they would wait for a max_active
+		 * slot.  INACTIVE stays in @data: no slot is given back.
+		 */
+		if (data & WORK_STRUCT_INACTIVE)
+			move_linked_works(work, &pool->worklist);
+		list_del_init(&work->entry);
+		work_set_offq_owned(work, offq_pack(pool->id, 0,
+						    pool_offq_flags(pool)));
+		pwq_dec_nr_in_flight(pwq, data);
+		stolen = true;
 	}
-
-	work_odebug_deactivate(work);
-	/*
-	 * An inactive item may carry barriers; they must not be left on the
-	 * inactive list where they would wait for a max_active slot.  Its
-	 * INACTIVE bit stays in @data so that no slot is given back.
-	 */
-	if (data & WORK_STRUCT_INACTIVE)
-		move_linked_works(work, &pool->worklist);
-	list_del_init(&work->entry);
-	work_set_offq_owned(work, offq_pack(pool->id, 0, pool_offq_flags(pool)));
-	pwq_dec_nr_in_flight(pwq, data);
-
 	raw_spin_unlock(&pool->lock);
-	rcu_read_unlock();
-	return 1;
-
-busy:
-	rcu_read_unlock();
-	local_irq_restore(*irq_flags);
-	return -EAGAIN;
+	return stolen;
 }
 
-/* work_try_steal() until it succeeds; returns whether @work was pending */
-static bool work_grab(struct work_struct *work, u32 cflags,
+/*
+ * Take ownership of @work whatever its state: idle, on its timer, or
+ * queued; a running instance is not affected.  Returns whether it was
+ * pending.  IRQs stay disabled and the caller restores *@irq_flags.  The
+ * busy wait is short because whoever holds PENDING in a transient state
+ * does so with IRQs off.  Any context.
+ */
+static bool work_grab(struct work_struct *work, bool delayed,
 		      unsigned long *irq_flags)
 {
-	int ret;
-
-	while ((ret = work_try_steal(work, cflags, irq_flags)) < 0)
+	for (;;) {
+		local_irq_save(*irq_flags);
+		/* the timer is IRQ-safe: if deletion fails it isn't running here */
+		if (delayed && likely(del_timer(&to_delayed_work(work)->timer)))
+			return true;
+		if (!test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
+			return false;
+		if (steal_queued(work))
+			return true;
+		local_irq_restore(*irq_flags);
 		cpu_relax();
-	return ret;
+	}
 }
 
-static bool work_cancel(struct work_struct *work, u32 cflags)
+/*
+ * Take @work off its queue or timer and change its disable count by @delta
+ * (-1, 0 or 1).  *@depth, if given, receives the new count.  Returns
+ * whether @work was pending.  Any context.
+ */
+static bool work_settle(struct work_struct *work, bool delayed, int delta,
+			unsigned int *depth)
 {
 	unsigned long irq_flags, data;
 	unsigned int disable;
 	bool was_pending;
 
-	was_pending = work_grab(work, cflags, &irq_flags);
-
+	was_pending = work_grab(work, delayed, &irq_flags);
 	data = work_data(work);
-	disable = offq_disable(data);
-	if (cflags & WORK_CANCEL_DISABLE) {
-		if (likely(disable < WORK_OFFQ_DISABLE_MAX))
-			disable++;
-		else
-			WARN_ONCE(true, "workqueue: work disable count overflowed\n");
-	}
+	disable = offq_disable(data) + delta;
+	/* out of range either way, as the count is unsigned */
+	if (WARN_ONCE(disable > WORK_OFFQ_DISABLE_MAX,
+		      "workqueue: work disable count %s\n",
+		      delta > 0 ? "overflowed" : "underflowed"))
+		disable -= delta;
 	work_release(work, offq_pack(offq_pool_id(data), disable,
 				     data & WORK_OFFQ_FLAG_MASK));
 	local_irq_restore(irq_flags);
+
+	if (depth)
+		*depth = disable;
 	return was_pending;
 }
 
-static bool work_cancel_sync(struct work_struct *work, u32 cflags)
+/*
+ * work_settle() plus waiting for a running instance.  The item stays
+ * disabled while we wait, so that nobody can queue it again meanwhile;
+ * unless @disable, that is undone at the end.
+ */
+static bool work_settle_sync(struct work_struct *work, bool delayed,
+			     bool disable)
 {
-	bool was_pending;
-
-	/* disabled while we wait, so that nobody can queue it again */
-	was_pending = work_cancel(work, cflags | WORK_CANCEL_DISABLE);
+	bool was_pending = work_settle(work, delayed, 1, NULL);
 
 	if (work_data(work) & WORK_OFFQ_BH)
 		WARN_ON_ONCE(in_hardirq());
@@ -2980,9 +2977,8 @@ static bool work_cancel_sync(struct work_struct *work, u32 cflags)
 	/* nothing can be running before workqueue_init() */
 	if (wq_online)
 		work_flush(work, true);
-
-	if (!(cflags & WORK_CANCEL_DISABLE))
-		enable_work(work);
+	if (!disable)
+		work_settle(work, false, -1, NULL);
 	return was_pending;
 }
 
@@ -2996,9 +2992,25 @@ static bool work_cancel_sync(struct work_struct *work, u32 cflags)
  */
 bool cancel_work(struct work_struct *work)
 {
-	return work_cancel(work, 0);
+	return work_settle(work, false, 0, NULL);
 }
 EXPORT_SYMBOL(cancel_work);
+
+/**
+ * cancel_delayed_work - cancel a pending delayed work item
+ * @dwork: the delayed work item to cancel
+ *
+ * The function may still be running on return; flush, or use
+ * cancel_delayed_work_sync(), to wait for it.  Safe from any context,
+ * including IRQ handlers.
+ *
+ * Return: %true if @dwork was pending and got cancelled.
+ */
+bool cancel_delayed_work(struct delayed_work *dwork)
+{
+	return work_settle(&dwork->work, true, 0, NULL);
+}
+EXPORT_SYMBOL(cancel_delayed_work);
 
 /**
  * cancel_work_sync - cancel a work item and wait for it to finish
@@ -3016,25 +3028,9 @@ EXPORT_SYMBOL(cancel_work);
  */
 bool cancel_work_sync(struct work_struct *work)
 {
-	return work_cancel_sync(work, 0);
+	return work_settle_sync(work, false, false);
 }
 EXPORT_SYMBOL_GPL(cancel_work_sync);
-
-/**
- * cancel_delayed_work - cancel a pending delayed work item
- * @dwork: the delayed work item to cancel
- *
- * The function may still be running on return; flush, or use
- * cancel_delayed_work_sync(), to wait for it.  Safe from any context,
- * including IRQ handlers.
- *
- * Return: %true if @dwork was pending and got cancelled.
- */
-bool cancel_delayed_work(struct delayed_work *dwork)
-{
-	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED);
-}
-EXPORT_SYMBOL(cancel_delayed_work);
 
 /**
  * cancel_delayed_work_sync - cancel a delayed work item and wait for it
@@ -3046,7 +3042,7 @@ EXPORT_SYMBOL(cancel_delayed_work);
  */
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return work_cancel_sync(&dwork->work, WORK_CANCEL_DELAYED);
+	return work_settle_sync(&dwork->work, true, false);
 }
 EXPORT_SYMBOL(cancel_delayed_work_sync);
 
@@ -3062,9 +3058,21 @@ EXPORT_SYMBOL(cancel_delayed_work_sync);
  */
 bool disable_work(struct work_struct *work)
 {
-	return work_cancel(work, WORK_CANCEL_DISABLE);
+	return work_settle(work, false, 1, NULL);
 }
 EXPORT_SYMBOL_GPL(disable_work);
+
+/**
+ * disable_delayed_work - disable_work() for a delayed work item
+ * @dwork: the delayed work item to disable
+ *
+ * Return: %true if @dwork was pending.
+ */
+bool disable_delayed_work(struct delayed_work *dwork)
+{
+	return work_settle(&dwork->work, true, 1, NULL);
+}
+EXPORT_SYMBOL_GPL(disable_delayed_work);
 
 /**
  * disable_work_sync - disable a work item, cancel it and wait for it
@@ -3077,9 +3085,21 @@ EXPORT_SYMBOL_GPL(disable_work);
  */
 bool disable_work_sync(struct work_struct *work)
 {
-	return work_cancel_sync(work, WORK_CANCEL_DISABLE);
+	return work_settle_sync(work, false, true);
 }
 EXPORT_SYMBOL_GPL(disable_work_sync);
+
+/**
+ * disable_delayed_work_sync - disable_work_sync() for a delayed work item
+ * @dwork: the delayed work item to disable
+ *
+ * Return: %true if @dwork was pending.
+ */
+bool disable_delayed_work_sync(struct delayed_work *dwork)
+{
+	return work_settle_sync(&dwork->work, true, true);
+}
+EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
 
 /**
  * enable_work - undo one disable_work()
@@ -3092,49 +3112,12 @@ EXPORT_SYMBOL_GPL(disable_work_sync);
  */
 bool enable_work(struct work_struct *work)
 {
-	unsigned long irq_flags, data;
-	unsigned int disable;
+	unsigned int depth;
 
-	work_grab(work, 0, &irq_flags);
-
-	data = work_data(work);
-	disable = offq_disable(data);
-	if (likely(disable))
-		disable--;
-	else
-		WARN_ONCE(true, "workqueue: work disable count underflowed\n");
-	work_release(work, offq_pack(offq_pool_id(data), disable,
-				     data & WORK_OFFQ_FLAG_MASK));
-	local_irq_restore(irq_flags);
-	return !disable;
+	work_settle(work, false, -1, &depth);
+	return !depth;
 }
 EXPORT_SYMBOL_GPL(enable_work);
-
-/**
- * disable_delayed_work - disable_work() for a delayed work item
- * @dwork: the delayed work item to disable
- *
- * Return: %true if @dwork was pending.
- */
-bool disable_delayed_work(struct delayed_work *dwork)
-{
-	return work_cancel(&dwork->work,
-			     WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
-}
-EXPORT_SYMBOL_GPL(disable_delayed_work);
-
-/**
- * disable_delayed_work_sync - disable_work_sync() for a delayed work item
- * @dwork: the delayed work item to disable
- *
- * Return: %true if @dwork was pending.
- */
-bool disable_delayed_work_sync(struct delayed_work *dwork)
-{
-	return work_cancel_sync(&dwork->work,
-				  WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
-}
-EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
 
 /**
  * enable_delayed_work - enable_work() for a delayed work item
@@ -3162,7 +3145,9 @@ struct work_struct *current_work(void)
 {
 	struct worker *self = current_wq_worker();
 
-	return self ? self->current_work : NULL;
+	if (!self)
+		return NULL;
+	return self->current_work;
 }
 EXPORT_SYMBOL(current_work);
 
@@ -3177,7 +3162,7 @@ bool current_is_workqueue_rescuer(void)
 {
 	struct worker *self = current_wq_worker();
 
-	return self && self->rescue_wq;
+	return self ? !!self->rescue_wq : false;
 }
 
 /**
@@ -3193,18 +3178,13 @@ bool current_is_workqueue_rescuer(void)
 bool workqueue_congested(int cpu, struct workqueue_struct *wq)
 {
 	struct pool_workqueue *pwq;
-	bool congested;
 
-	rcu_read_lock();
-	preempt_disable();
+	guard(rcu)();
+	/* only a hint: where this runs next is of no consequence */
 	if (cpu == WORK_CPU_UNBOUND)
-		cpu = smp_processor_id();
+		cpu = raw_smp_processor_id();
 	pwq = rcu_dereference(*per_cpu_ptr(wq->cpu_pwq, cpu));
-	congested = !list_empty(&pwq->inactive_works);
-	preempt_enable();
-	rcu_read_unlock();
-
-	return congested;
+	return !list_empty(&pwq->inactive_works);
 }
 EXPORT_SYMBOL_GPL(workqueue_congested);
 
@@ -3218,23 +3198,18 @@ EXPORT_SYMBOL_GPL(workqueue_congested);
  */
 unsigned int work_busy(struct work_struct *work)
 {
+	unsigned int busy = work_pending(work) ? WORK_BUSY_PENDING : 0;
 	struct worker_pool *pool;
 	unsigned long irq_flags;
-	unsigned int busy = 0;
 
-	if (work_pending(work))
-		busy |= WORK_BUSY_PENDING;
-
-	rcu_read_lock();
+	guard(rcu)();
 	pool = get_work_pool(work);
-	if (pool) {
-		raw_spin_lock_irqsave(&pool->lock, irq_flags);
-		if (find_running_worker(pool, work))
-			busy |= WORK_BUSY_RUNNING;
-		raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
-	}
-	rcu_read_unlock();
-
+	if (!pool)
+		return busy;
+	raw_spin_lock_irqsave(&pool->lock, irq_flags);
+	if (find_running_worker(pool, work))
+		busy |= WORK_BUSY_RUNNING;
+	raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
 	return busy;
 }
 EXPORT_SYMBOL_GPL(work_busy);
@@ -3252,11 +3227,11 @@ void set_worker_desc(const char *fmt, ...)
 	struct worker *self = current_wq_worker();
 	va_list args;
 
-	if (self) {
-		va_start(args, fmt);
-		vsnprintf(self->desc, sizeof(self->desc), fmt, args);
-		va_end(args);
-	}
+	if (!self)
+		return;
+	va_start(args, fmt);
+	vscnprintf(self->desc, WORKER_DESC_LEN, fmt, args);
+	va_end(args);
 }
 EXPORT_SYMBOL_GPL(set_worker_desc);
 
@@ -3293,8 +3268,9 @@ long work_on_cpu_key(int cpu, long (*fn)(void *), void *arg,
 	struct wq_on_cpu call = { .fn = fn, .arg = arg };
 
 	INIT_WORK_ONSTACK_KEY(&call.work, work_for_cpu_workfn, key);
-	schedule_work_on(cpu, &call.work);
-	flush_work(&call.work);
+	/* flush_work() returns false only if it already ran, never here */
+	if (schedule_work_on(cpu, &call.work))
+		flush_work(&call.work);
 	destroy_work_on_stack(&call.work);
 	return call.ret;
 }
@@ -3446,10 +3422,11 @@ static void copy_workqueue_attrs(struct workqueue_attrs *dst,
  */
 static void wqattrs_normalize_for_pool(struct workqueue_attrs *attrs)
 {
-	attrs->affn_scope = WQ_AFFN_NR_TYPES;
-	attrs->ordered = false;
 	if (attrs->affn_strict)
 		cpumask_copy(attrs->cpumask, attrs->__pod_cpumask);
+	/* wq-only fields */
+	attrs->affn_scope = WQ_AFFN_NR_TYPES;
+	attrs->ordered = false;
 }
 
 static u32 wqattrs_hash(const struct workqueue_attrs *attrs)
@@ -3709,7 +3686,9 @@ apply_wqattrs_prepare(struct workqueue_struct *wq,
 	int cpu;
 
 	lockdep_assert_held(&wq_pool_mutex);
-	if (WARN_ON((unsigned int)attrs->affn_scope >= WQ_AFFN_NR_TYPES))
+	/* per-CPU and BH workqueues have no attributes to change */
+	if (WARN_ON(!(wq->flags & WQ_UNBOUND) ||
+		    (unsigned int)attrs->affn_scope >= WQ_AFFN_NR_TYPES))
 		return ERR_PTR(-EINVAL);
 
 	ctx = kzalloc(struct_size(ctx, pwq_tbl, nr_cpu_ids), GFP_KERNEL);
@@ -3823,9 +3802,7 @@ static int apply_workqueue_attrs_locked(struct workqueue_struct *wq,
 					const struct workqueue_attrs *attrs)
 {
 	struct apply_wqattrs_ctx *ctx;
-	/* per-CPU and BH workqueues have no attributes to change */
-	if (WARN_ON_ONCE(!(wq->flags & WQ_UNBOUND)))
-		return -EINVAL;
+
 	ctx = apply_wqattrs_prepare(wq, attrs, wq_unbound_cpumask);
 	if (!IS_ERR(ctx)) {
 		apply_wqattrs_commit(ctx);
@@ -4080,13 +4057,12 @@ err_free:
 #ifdef CONFIG_LOCKDEP
 /* for users that share one lockdep map among many similar workqueues */
 __printf(1, 5)
-
 struct workqueue_struct *
 alloc_workqueue_lockdep_map(const char *fmt, unsigned int flags,
 			    int max_active, struct lockdep_map *lockdep_map, ...)
 {
-	struct workqueue_struct *new;
 	va_list ap;
+	struct workqueue_struct *new;
 
 	va_start(ap, lockdep_map);
 	new = __alloc_workqueue(fmt, flags, max_active, lockdep_map, ap);
@@ -4215,14 +4191,11 @@ void workqueue_set_max_active(struct workqueue_struct *wq, int max_active)
 	if (WARN_ON(wq->flags & (WQ_BH | __WQ_ORDERED)))
 		return;
 
-	max_active = clamp_max_active(max_active, wq->name);
-
-	mutex_lock(&wq->mutex);
-	wq->saved_max_active = max_active;
-	if (wq->flags & WQ_UNBOUND)
-		wq->saved_min_active = min(wq->saved_min_active, max_active);
+	guard(mutex)(&wq->mutex);
+	wq->saved_max_active = clamp_max_active(max_active, wq->name);
+	/* min_active never exceeds max_active */
+	wq->saved_min_active = min(wq->saved_min_active, wq->saved_max_active);
 	wq_update_max_active(wq);
-	mutex_unlock(&wq->mutex);
 }
 EXPORT_SYMBOL_GPL(workqueue_set_max_active);
 
@@ -4361,16 +4334,15 @@ int workqueue_online_cpu(unsigned int cpu)
 	int id;
 
 	mutex_lock(&wq_pool_mutex);
+	mutex_lock(&wq_pool_attach_mutex);
 	for_each_pool(pool, id) {
-		if (pool->flags & POOL_BH)
-			continue;
-		mutex_lock(&wq_pool_attach_mutex);
-		if (pool->cpu == cpu)
+		/* BH pools don't care, other CPUs' pools neither */
+		if (pool->cpu == cpu && !(pool->flags & POOL_BH))
 			pool_rebind(pool);
-		else if (pool->cpu < 0)
+		if (pool->cpu < 0)
 			pool_restore_affinity(pool, cpu);
-		mutex_unlock(&wq_pool_attach_mutex);
 	}
+	mutex_unlock(&wq_pool_attach_mutex);
 	mutex_unlock(&wq_pool_mutex);
 	return 0;
 }
@@ -4493,7 +4465,9 @@ static int wq_apply_unbound_cpumask(const struct cpumask *cpumask)
 		list_add_tail(&ctx->list, &ctxs);
 	}
 
+	/* all or nothing: commit only if every workqueue could prepare */
 	list_for_each_entry_safe(ctx, tmp, &ctxs, list) {
+		list_del(&ctx->list);
 		if (!ret)
 			apply_wqattrs_commit(ctx);
 		apply_wqattrs_cleanup(ctx);
@@ -4822,17 +4796,17 @@ void show_one_workqueue(struct workqueue_struct *wq)
 
 static void show_one_worker_pool(struct worker_pool *pool)
 {
-	unsigned long irq_flags, hung = 0;
 	struct wq_line line = { };
+	unsigned long irq_flags, hung;
 	struct worker *worker;
 
 	raw_spin_lock_irqsave(&pool->lock, irq_flags);
+	/* nothing to see in a pool where everybody idles */
 	if (pool->nr_workers == pool->nr_idle)
 		goto out;
-
 	/* how long the first pending item has waited */
-	if (!list_empty(&pool->worklist))
-		hung = jiffies_to_msecs(jiffies - pool->watchdog_ts) / 1000;
+	hung = list_empty(&pool->worklist) ? 0 :
+	       jiffies_to_msecs(jiffies - pool->watchdog_ts) / MSEC_PER_SEC;
 
 	/* consoles may queue work: don't print synchronously under our lock */
 	printk_deferred_enter();
@@ -4902,26 +4876,27 @@ void show_freezable_workqueues(void)
  */
 void wq_worker_comm(char *buf, size_t size, struct task_struct *task)
 {
+	struct worker_pool *pool;
+	struct worker *worker;
+	int len;
+
 	/* PF_WQ_WORKER and the pool stay put under the attach mutex */
-	mutex_lock(&wq_pool_attach_mutex);
-
-	if (task->flags & PF_WQ_WORKER) {
-		struct worker *worker = kthread_data(task);
-		struct worker_pool *pool = worker->pool;
-		int len = format_worker_name(buf, size, worker, pool);
-
-		if (pool) {
-			raw_spin_lock_irq(&pool->lock);
-			if (worker->desc[0])
-				scnprintf(buf + len, size - len, "%c%s",
-					  worker->current_work ? '+' : '-',
-					  worker->desc);
-			raw_spin_unlock_irq(&pool->lock);
-		}
-	} else {
+	guard(mutex)(&wq_pool_attach_mutex);
+	if (!(task->flags & PF_WQ_WORKER)) {
 		strscpy(buf, task->comm, size);
+		return;
 	}
-	mutex_unlock(&wq_pool_attach_mutex);
+
+	worker = kthread_data(task);
+	pool = worker->pool;
+	len = format_worker_name(buf, size, worker, pool);
+	if (!pool)
+		return;
+	raw_spin_lock_irq(&pool->lock);
+	if (worker->desc[0])
+		scnprintf(buf + len, size - len, "%c%s",
+			  worker->current_work ? '+' : '-', worker->desc);
+	raw_spin_unlock_irq(&pool->lock);
 }
 
 /* ------------------------------------------------------------------------
@@ -4946,13 +4921,6 @@ static struct workqueue_struct *wq_of_dev(struct device *dev)
 	return container_of(dev, struct wq_device, dev)->wq;
 }
 
-static ssize_t per_cpu_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%d\n", !(wq_of_dev(dev)->flags & WQ_UNBOUND));
-}
-static DEVICE_ATTR_RO(per_cpu);
-
 static ssize_t max_active_show(struct device *dev, struct device_attribute *attr,
 			       char *buf)
 {
@@ -4963,15 +4931,22 @@ static ssize_t max_active_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t count)
 {
-	int max_active;
+	int max_active, ret = kstrtoint(buf, 0, &max_active);
 
 	/* out of range values are clamped, as alloc_workqueue() does */
-	if (kstrtoint(buf, 0, &max_active) || max_active < 1)
+	if (ret || max_active < 1)
 		return -EINVAL;
 	workqueue_set_max_active(wq_of_dev(dev), max_active);
 	return count;
 }
 static DEVICE_ATTR_RW(max_active);
+
+static ssize_t per_cpu_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", !(wq_of_dev(dev)->flags & WQ_UNBOUND));
+}
+static DEVICE_ATTR_RO(per_cpu);
 
 /* the files of every WQ_SYSFS workqueue */
 static struct attribute *wq_sysfs_attrs[] = {
@@ -5085,20 +5060,21 @@ static ssize_t wq_global_store(struct device *dev,
 			       const char *buf, size_t count)
 {
 	cpumask_var_t mask;
-	int ret = -EINVAL;
+	int ret;
 
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return -ENOMEM;
-	if (!cpumask_parse(buf, mask))
-		ret = workqueue_set_unbound_cpumask(mask);
+	ret = cpumask_parse(buf, mask) ? -EINVAL :
+	      workqueue_set_unbound_cpumask(mask);
 	free_cpumask_var(mask);
-	return ret ?: count;
+	return ret < 0 ? ret : count;
 }
 
 static struct device_attribute wq_global_dev_attrs[] = {
 	__ATTR(cpumask, 0644, wq_global_show, wq_global_store),
 	__ATTR(cpumask_requested, 0444, wq_global_show, NULL),
 	__ATTR(cpumask_isolated, 0444, wq_global_show, NULL),
+	/* no terminator: used by index, and listed below */
 };
 
 static struct attribute *wq_global_attrs[] = {
@@ -5146,10 +5122,10 @@ int workqueue_sysfs_register(struct workqueue_struct *wq)
 	wq_dev = kzalloc(sizeof(*wq_dev), GFP_KERNEL);
 	if (!wq_dev)
 		return -ENOMEM;
-	wq_dev->wq = wq;
-	wq_dev->dev.bus = &wq_bus;
-	wq_dev->dev.release = wq_dev_release;
 	dev_set_name(&wq_dev->dev, "%s", wq->name);
+	wq_dev->dev.release = wq_dev_release;
+	wq_dev->dev.bus = &wq_bus;
+	wq_dev->wq = wq;
 
 	/* announce it only once the unbound files exist too */
 	dev_set_uevent_suppress(&wq_dev->dev, true);
@@ -5199,7 +5175,9 @@ static void workqueue_sysfs_unregister(struct workqueue_struct *wq)
  * is no stall.
  */
 
-#ifdef CONFIG_WQ_WATCHDOG
+#ifndef CONFIG_WQ_WATCHDOG
+static inline void wq_watchdog_init(void) { }
+#else
 
 /* panic after this many stalls were reported; 0 never panics */
 static unsigned int wq_panic_on_stall;
@@ -5226,14 +5204,14 @@ static void show_stalled_hogs(void)
 		if (!pool->cpu_stall)
 			continue;
 		raw_spin_lock_irqsave(&pool->lock, irq_flags);
+		printk_deferred_enter();
 		hash_for_each(pool->busy_hash, bkt, worker, busy_node) {
-			if (!task_is_running(worker->task))
-				continue;
-			printk_deferred_enter();
-			pr_info("pool %d:\n", pool->id);
-			sched_show_task(worker->task);
-			printk_deferred_exit();
+			if (task_is_running(worker->task)) {
+				pr_info("pool %d:\n", pool->id);
+				sched_show_task(worker->task);
+			}
 		}
+		printk_deferred_exit();
 		raw_spin_unlock_irqrestore(&pool->lock, irq_flags);
 	}
 }
@@ -5346,31 +5324,31 @@ static int wq_watchdog_param_set_thresh(const char *val,
 		return -EINVAL;
 	if (secs > MAX_JIFFY_OFFSET / HZ)
 		return -ERANGE;
-
 	/* at boot, before the timer is set up, just note the value */
-	if (READ_ONCE(wq_online))
-		wq_watchdog_set_thresh(secs);
-	else
+	if (!READ_ONCE(wq_online)) {
 		wq_watchdog_thresh = secs;
+		return 0;
+	}
+	wq_watchdog_set_thresh(secs);
 	return 0;
 }
 
+static void wq_watchdog_init(void)
+{
+	/* deferrable: an idle system needs no stall checks */
+	timer_setup(&wq_watchdog_timer, wq_watchdog_timer_fn,
+		    TIMER_DEFERRABLE);
+	if (wq_watchdog_thresh)
+		wq_watchdog_set_thresh(wq_watchdog_thresh);
+}
+
 static const struct kernel_param_ops wq_watchdog_param_ops = {
-	.get	= param_get_ulong,
 	.set	= wq_watchdog_param_set_thresh,
+	.get	= param_get_ulong,
 };
 module_param_cb(watchdog_thresh, &wq_watchdog_param_ops, &wq_watchdog_thresh,
 		0644);
 
-static void wq_watchdog_init(void)
-{
-	timer_setup(&wq_watchdog_timer, wq_watchdog_timer_fn,
-		    TIMER_DEFERRABLE);
-	wq_watchdog_set_thresh(wq_watchdog_thresh);
-}
-
-#else
-static inline void wq_watchdog_init(void) { }
 #endif /* CONFIG_WQ_WATCHDOG */
 
 /* ------------------------------------------------------------------------
@@ -5383,14 +5361,12 @@ static inline void wq_watchdog_init(void) { }
  * topology is known and re-applies the unbound workqueues' attributes.
  */
 
-static void bh_kick_normal(struct irq_work *irq_work)
+/* kick_bh_pool() for a BH pool of another CPU lands here, on that CPU */
+static void bh_kick_irq_fn(struct irq_work *irq_work)
 {
-	raise_softirq(TASKLET_SOFTIRQ);
-}
+	struct irq_work *mine = this_cpu_ptr(bh_kick_irq_work);
 
-static void bh_kick_highpri(struct irq_work *irq_work)
-{
-	raise_softirq(HI_SOFTIRQ);
+	raise_softirq(irq_work == &mine[1] ? HI_SOFTIRQ : TASKLET_SOFTIRQ);
 }
 
 static void __init restrict_unbound_cpumask(const char *name,
@@ -5547,7 +5523,7 @@ void __init workqueue_init_early(void)
 		for_each_bh_pool(pool, cpu) {
 			init_cpu_pool(pool, cpu, std_nice[i], POOL_BH);
 			init_irq_work(&per_cpu(bh_kick_irq_work, cpu)[i],
-				      i ? bh_kick_highpri : bh_kick_normal);
+				      bh_kick_irq_fn);
 			i++;
 		}
 		i = 0;
@@ -5633,10 +5609,12 @@ void __init workqueue_init(void)
 	mutex_lock(&wq_pool_mutex);
 	/* NUMA information may have come after workqueue_init_early() */
 	for_each_possible_cpu(cpu) {
-		for_each_bh_pool(pool, cpu)
-			pool->node = cpu_to_node(cpu);
+		int node = cpu_to_node(cpu);
+
 		for_each_cpu_pool(pool, cpu)
-			pool->node = cpu_to_node(cpu);
+			pool->node = node;
+		for_each_bh_pool(pool, cpu)
+			pool->node = node;
 	}
 	list_for_each_entry(wq, &workqueues, list)
 		WARN(init_rescuer(wq), "workqueue: failed to create early rescuer for %s",
