@@ -2513,11 +2513,15 @@ static void bh_alloc_refuses_bad_arguments(struct kunit *test)
 #define WQT_FILLERS	64
 
 /*
- * Forking is what creates workers, and every fork takes
- * cgroup_threadgroup_rwsem for reading.  Holding it for writing therefore
- * makes worker creation stall for as long as the case wants, which is the
- * condition the rescuer exists for.  Nothing in between may create a
- * kthread, abort the case (a KUnit abort forks), or wait without a bound.
+ * Workers are kthreads, and every fork takes cgroup_threadgroup_rwsem for
+ * reading.  Holding it for writing makes worker creation stall for as long
+ * as the case wants: the condition the rescuer exists for.  Sleeping items
+ * then fill one CPU's highpri pool until one of them cannot start, which
+ * means no idle worker is left and none can be made; an item of a
+ * WQ_MEM_RECLAIM workqueue queued to that pool must still run.
+ *
+ * Nothing in between may create a kthread, abort the case (KUnit forks to
+ * clean up), or wait without a bound.
  */
 static void rescuer_runs_items_without_new_workers(struct kunit *test)
 {
