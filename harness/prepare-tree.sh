@@ -89,8 +89,9 @@ new=$(printf '%s\n' $list $patched | sort -u)
 if [ -f "$tree/.wq-overlay" ]; then
 	for f in $(comm -23 "$tree/.wq-overlay" <(printf '%s\n' "$new")); do
 		rm -f "$tree/$f"
+		# A fresh copy, not a link: its new mtime makes kbuild rebuild.
 		if [ -f "$BASE/$f" ]; then
-			ln "$BASE/$f" "$tree/$f"
+			cp "$BASE/$f" "$tree/$f"
 		fi
 		echo "  restored ${f}" >&2
 	done
