@@ -29,7 +29,9 @@ WQ_TMP=${TMPDIR:-/tmp}/wq_ksft.$$
 WQ_KLOG_START=0
 
 # Kernel log lines that mean a kernel report (the harness checks the same).
-WQ_REPORT_RE='WARNING:|BUG:|Oops|Kernel panic|general protection fault|ODEBUG:|UBSAN:|blocked for more than|detected stall|possible recursive locking|inconsistent lock state|circular locking dependency|DEBUG_LOCKS_WARN_ON'
+WQ_REPORT_RE='WARNING:|BUG:|Oops|Kernel panic|general protection fault|ODEBUG:|UBSAN:'
+WQ_REPORT_RE="$WQ_REPORT_RE|blocked for more than|detected stall|possible recursive locking"
+WQ_REPORT_RE="$WQ_REPORT_RE|inconsistent lock state|circular locking dependency|DEBUG_LOCKS_WARN_ON"
 
 wq_cleanup_tmp() {
 	rm -rf "$WQ_TMP"
@@ -43,7 +45,7 @@ wq_init() {
 		exit "$KSFT_SKIP"
 	fi
 	grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
-		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
 	if lsmod 2>/dev/null | grep -q "^$WQ_MOD "; then
 		# a leftover from an earlier run: it must be idle to go
 		rmmod "$WQ_MOD" 2>/dev/null

@@ -35,7 +35,8 @@ WQ=$WQ_SYSFS/wqtest_unbound
 WQ2=$WQ_SYSFS/wqtest_mem_reclaim
 # (an empty mask, e.g. "" or ",,", is valid for a workqueue: it falls back
 # to the global unbound cpumask)
-CPUMASK_BAD="garbage zz 0x -1 1,,2 g0 ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+CPUMASK_LONG=ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+CPUMASK_BAD="garbage zz 0x -1 1,,2 g0 $CPUMASK_LONG"
 
 # check NAME FILE VALUE...: one KTAP result for bad() (ktap_test_result
 # would drop empty arguments).

@@ -42,7 +42,8 @@ if [ -z "$(wq_hotplug_cpus)" ]; then
 fi
 ktap_set_plan 5
 wq_start || ktap_exit_fail_msg "cannot load $WQ_MOD"
-ktap_print_msg "torture for ${WQ_SECS}s, CPUs $(wq_hotplug_cpus | tr '\n' ' ')going offline and online"
+hp_cpus=$(wq_hotplug_cpus | tr '\n' ' ')
+ktap_print_msg "torture for ${WQ_SECS}s, CPUs ${hp_cpus}going offline and online"
 wq_bg_start churn
 wq_wait >/dev/null
 wq_bg_stop
