@@ -42,4 +42,16 @@ if [ -n "$out" ]; then printf '%s\n' "$out"; fail=1; else echo "  clean"; fi
 # Put the objects back to the normal flags for the next incremental build.
 make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" $objs >/dev/null 2>&1
 
+if [ "$impl" = ours ]; then
+	say "exports: ours against v6.12"
+	exports() { grep -o '^EXPORT_SYMBOL[_A-Z]*([a-z_0-9]*)' "$1" | sort; }
+	out=$(diff <(exports "$BASE/kernel/workqueue.c") <(exports kernel/workqueue.c))
+	if [ -n "$out" ]; then
+		printf '%s\n' "$out" | sed 's/^</  missing:/; s/^>/  extra:/' | grep -v '^[0-9]'
+		fail=1
+	else
+		echo "  the same $(exports kernel/workqueue.c | wc -l) exports"
+	fi
+fi
+
 [ $fail = 0 ] && say "check: all clean" || die "check: problems above"
