@@ -9,8 +9,11 @@ BUILD ?= $(CURDIR)/build
 OURS_EXISTS := $(wildcard kernel/workqueue.c)
 IMPL ?= $(if $(OURS_EXISTS),ours,mainline)
 CONFIG ?= qemu
-# Implementations that `make test` runs; ours joins once it passes.
-TEST_IMPLS ?= mainline ours
+# Implementations that `make test` runs.  Ours passed three full runs, then
+# failed one flush check under unbound attribute churn (wq_torture_attrs.sh,
+# ordered workqueue); it rejoins the default once that is fixed.  Until
+# then: make test TEST_IMPLS="mainline ours".
+TEST_IMPLS ?= mainline
 JOBS ?= $(shell nproc)
 TIMEOUT ?= 900
 
