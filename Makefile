@@ -20,7 +20,7 @@ TIMEOUT ?= 900
 H := $(CURDIR)/harness
 export BUILD JOBS REPO := $(CURDIR)
 
-.PHONY: help deps tree build kunit kselftest run shell test check clean
+.PHONY: help deps tree build kunit kselftest run shell test check clean boot-defconfig
 
 help:
 	@echo 'make run        build IMPL (default: $(IMPL)) and boot it: a shell on a terminal,'
@@ -28,7 +28,9 @@ help:
 	@echo 'make test       KUnit (kunit.py) and kselftests, plain and debug configs, for'
 	@echo '                TEST_IMPLS="$(TEST_IMPLS)"; summary table, "N passed, N failed"'
 	@echo 'make check      checkpatch --strict, kernel-doc, sparse and W=1 on our files'
-	@echo 'make build      build one kernel: IMPL=mainline|ours CONFIG=qemu|debug'
+	@echo 'make build      build one kernel: IMPL=mainline|ours CONFIG=qemu|debug|defconfig'
+	@echo 'make boot-defconfig  x86_64 defconfig + QEMU fragment, IMPL=ours, booted to'
+	@echo '                the tour (opt-in: a full defconfig build takes 20-35 minutes)'
 	@echo 'make kunit      KUnit suites for IMPL;  make kselftest: kselftests for IMPL/CONFIG'
 	@echo 'make bench      v6.12 against ours (and tasklets, kthread_worker): out/bench/'
 	@echo 'make torture    long torture run with CPU hotplug churn on the debug config'
@@ -57,6 +59,10 @@ run: build
 	else \
 		$(H)/boot.sh --timeout $(TIMEOUT) --show $(IMPL) $(CONFIG) tour; \
 	fi
+
+# Many drivers of a real machine queue work while booting: boot ours with them.
+boot-defconfig:
+	@$(MAKE) --no-print-directory run IMPL=ours CONFIG=defconfig </dev/null
 
 shell: build
 	@$(H)/boot.sh $(IMPL) $(CONFIG) shell

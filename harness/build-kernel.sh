@@ -32,15 +32,23 @@ missing_modules() {
 	done
 }
 
+# qemu and debug start from allnoconfig; defconfig is x86_64_defconfig (the
+# drivers a real machine has, many of which queue work at boot) plus the
+# same QEMU fragment.
+base=allnoconfig
 frags="$REPO/harness/configs/qemu.config"
-[ "$config" = debug ] && frags="$frags $REPO/harness/configs/debug.config"
+case $config in
+debug) frags="$frags $REPO/harness/configs/debug.config" ;;
+defconfig) base=defconfig ;;
+esac
 stamp="$obj/.wq-config"
-want=$( (cat $frags; missing_modules) | md5sum | cut -d' ' -f1)-$impl
+want=$( (cat $frags; missing_modules; [ $base = allnoconfig ] || echo $base) |
+	md5sum | cut -d' ' -f1)-$impl
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	say "configuring $impl/$config"
 	rm -f "$stamp"
 	{
-		kmake allnoconfig &&
+		kmake "$base" &&
 		KCONFIG_CONFIG="$obj/.config" "$tree/scripts/kconfig/merge_config.sh" \
 			-m -O "$obj" "$obj/.config" $frags &&
 		"$tree/scripts/config" --file "$obj/.config" \

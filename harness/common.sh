@@ -39,8 +39,8 @@ check_impl() {
 
 check_config() {
 	case "$1" in
-	qemu|debug) ;;
-	*) die "unknown CONFIG '$1' (use CONFIG=qemu or CONFIG=debug)" ;;
+	qemu|debug|defconfig) ;;
+	*) die "unknown CONFIG '$1' (use CONFIG=qemu, debug or defconfig)" ;;
 	esac
 }
 

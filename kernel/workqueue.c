@@ -2717,7 +2717,8 @@ EXPORT_SYMBOL_GPL(drain_workqueue);
 
 /*
  * The pwq that @work is queued on, or that it is running for; then also
- * the worker running it.  NULL if @work is idle.  @pool->lock held.
+ * the worker running it.  NULL if @work is idle.  @pool->lock held; @pool
+ * is where @work->data pointed before the lock was taken.
  */
 static struct pool_workqueue *flush_target(struct worker_pool *pool,
 					   struct work_struct *work,
@@ -2726,9 +2727,14 @@ static struct pool_workqueue *flush_target(struct worker_pool *pool,
 	struct pool_workqueue *pwq = get_work_pwq(work);
 
 	*running = NULL;
-	/* data is trustworthy only if it names the locked pool */
-	if (pwq)
-		return pwq->pool == pool ? pwq : NULL;
+	if (pwq && pwq->pool == pool)
+		return pwq;
+	/*
+	 * Queued on another pool since we looked.  Only an ordered wq does
+	 * that while the item still runs here (after its pwq was replaced),
+	 * and the new instance cannot start before this one ends: waiting
+	 * for the running one covers every instance queued before the flush.
+	 */
 	*running = find_running_worker(pool, work);
 	return *running ? (*running)->current_pwq : NULL;
 }
@@ -2892,11 +2898,15 @@ static bool steal_queued(struct work_struct *work)
 		/*
 		 * An inactive item may carry barriers; they must not stay on
 		 * the inactive list where they would wait for a max_active
-		 * slot.  INACTIVE stays in @data: no slot is given back.
+		 * slot.  INACTIVE stays in @data: no slot is given back.  The
+		 * pool may be idle, and after an attribute change no new item
+		 * may ever come to it: kick it for the barriers.
 		 */
 		if (data & WORK_STRUCT_INACTIVE)
 			move_linked_works(work, &pool->worklist);
 		list_del_init(&work->entry);
+		if (data & WORK_STRUCT_LINKED)
+			kick_pool(pool);
 		work_set_offq_owned(work, offq_pack(pool->id, 0,
 						    pool_offq_flags(pool)));
 		pwq_dec_nr_in_flight(pwq, data);

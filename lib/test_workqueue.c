@@ -224,10 +224,12 @@ struct wqt_item {
 
 	atomic_long_t queued;		/* see the accounting rules above */
 	atomic_long_t queued_done;	/* successful queue calls returned */
+	atomic_t queue_calls;		/* queue calls started, never lowered */
 	atomic_long_t ran;
 	atomic_long_t done;
 	atomic_long_t cancelled;
 	atomic_t cancel_inflight;	/* cancel/disable calls in progress */
+	atomic_t cancel_calls;		/* and started, never lowered */
 	atomic_t sync_disabled;		/* holders of a completed disable_*_sync */
 	atomic_t mod_seq;		/* odd while a mod_delayed_work runs */
 	atomic_t dflush_seq;		/* flush_delayed_work calls started */
@@ -517,6 +519,7 @@ static bool wqt_queue(struct wqt_item *it, int cpu, unsigned long delay,
 		}
 	}
 
+	atomic_inc(&it->queue_calls);
 	atomic_long_inc(&it->queued);
 	/* raised before the queue: an execution never finds it behind ran */
 	smp_mb__after_atomic();
@@ -999,6 +1002,7 @@ static void wqt_op_queue(struct wqt_producer *p, struct wqt_item *it,
 
 static void wqt_cancel_begin(struct wqt_item *it)
 {
+	atomic_inc(&it->cancel_calls);
 	atomic_inc(&it->cancel_inflight);
 	/* in flight before the call can remove an instance */
 	smp_mb__after_atomic();
@@ -1065,8 +1069,8 @@ static void wqt_op_cancel_sync(struct wqt_item *it)
 
 static void wqt_op_flush_work(struct wqt_item *it)
 {
-	int seq = 0, fseq = 0, others = 0;
-	bool skip;
+	int seq = 0, fseq = 0, others = 0, calls, cancels;
+	bool skip, waited, cancelling;
 	long snap;
 
 	if (it->delayed) {
@@ -1074,15 +1078,39 @@ static void wqt_op_flush_work(struct wqt_item *it)
 		fseq = atomic_inc_return(&it->dflush_seq);
 		others = atomic_inc_return(&it->dflush_active) - 1;
 	}
+	calls = atomic_read(&it->queue_calls);
+	cancels = atomic_read(&it->cancel_calls);
+	cancelling = atomic_read(&it->cancel_inflight);
 	snap = atomic_long_read(&it->queued_done);
 	/* snapshot taken before the flush starts */
 	smp_mb();
 	if (it->delayed)
-		flush_delayed_work(&it->dwork);
+		waited = flush_delayed_work(&it->dwork);
 	else
-		flush_work(wqt_work(it));
+		waited = flush_work(wqt_work(it));
 	/* and checked against counts read after it returned */
 	smp_mb();
+	/*
+	 * Two races void the check: v6.12 does not wait in either.  A cancel
+	 * during the flush that takes the pending instance off its queue
+	 * releases the barrier queued behind it, which then need not wait for
+	 * an earlier instance still running.  And flush_work() guarantees an
+	 * idle item only if it was not queued again meanwhile: an ordered wq
+	 * whose pwq is being replaced queues the item on the new pwq even while
+	 * it still runs on the old one, and a flush that sees the new instance
+	 * appear between reading the item's pool and locking it may return at
+	 * once.
+	 */
+	skip = cancelling || atomic_read(&it->cancel_calls) != cancels;
+	if (it->w->ordered && !waited &&
+	    atomic_read(&it->queue_calls) != calls)
+		skip = true;
+	if (skip) {
+		if (it->delayed)
+			atomic_dec(&it->dflush_active);
+		atomic_long_inc(&wqt_st.flush_skipped);
+		return;
+	}
 	if (!it->delayed) {
 		wqt_check_flushed(it, snap, "flush_work");
 		return;
