@@ -5,8 +5,8 @@
 #   WQ_TORTURE_SECS     seconds each torture script runs the module [10]
 #   WQ_TORTURE_STALL    the module's stall_timeout in seconds [60]
 #   WQ_TORTURE_PARAMS   extra test_workqueue parameters, e.g. "nthreads=8"
-#   WQ_ATTRS_FULL       1: wq_torture_attrs.sh runs every operation,
-#                       including two that v6.12 fails under its churn [0]
+#   WQ_ATTRS_FULL       1: wq_torture_attrs.sh runs every workqueue and
+#                       operation, some of which v6.12 fails there [0]
 
 WQ_DIR=$(cd "$(dirname "$0")" && pwd)
 for _h in "$WQ_DIR/../kselftest/ktap_helpers.sh" "$WQ_DIR/ktap_helpers.sh"; do
