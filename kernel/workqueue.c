@@ -1777,7 +1777,17 @@ retry:
 		if (wq->flags & WQ_UNBOUND)
 			cpu = wq_select_unbound_cpu(cpu);
 	}
-	pwq = rcu_dereference(*per_cpu_ptr(wq->cpu_pwq, cpu));
+	/*
+	 * An ordered wq has a single pwq.  Reading it from one pointer rather
+	 * than from the per-CPU slots, which apply_wqattrs_commit() replaces
+	 * one by one, never puts an item on an older pwq than an item queued
+	 * before it.
+	 */
+	if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED)) ==
+	    (WQ_UNBOUND | __WQ_ORDERED))
+		pwq = rcu_dereference(wq->dfl_pwq);
+	else
+		pwq = rcu_dereference(*per_cpu_ptr(wq->cpu_pwq, cpu));
 	pool = pwq->pool;
 
 	/*
