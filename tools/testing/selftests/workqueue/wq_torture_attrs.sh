@@ -21,7 +21,8 @@ WQS="wqtest_unbound wqtest_mem_reclaim"
 #   to get workers) warns "has the following busy pwq";
 # - the ordered workqueue, whose pwq the global cpumask replaces: v6.12
 #   stalled it behind a lost barrier and, in another run, ran two of its
-#   items out of queueing order.
+#   items out of queueing order (probably because queueing reads the
+#   per-CPU pwq slots, which an attribute change replaces one at a time).
 # WQ_ATTRS_FULL=1 runs every workqueue and every operation.
 OPS=queue,queue_on,delayed,mod_delayed,cancel,cancel_sync,flush_wq,disable
 OPS=$OPS,requeue
