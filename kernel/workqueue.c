@@ -1772,31 +1772,35 @@ static void enqueue_work(int cpu, struct workqueue_struct *wq,
 
 	rcu_read_lock();
 retry:
+	/*
+	 * An ordered wq has a single pwq.  Reading it from one pointer rather
+	 * than from the per-CPU slots, which apply_wqattrs_commit() replaces
+	 * one by one, never puts an item on an older pwq than an item queued
+	 * before it.  Its single active pwq also serializes everything, so
+	 * the non-reentrancy check below is not needed.
+	 */
+	if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED)) ==
+	    (WQ_UNBOUND | __WQ_ORDERED)) {
+		pwq = rcu_dereference(wq->dfl_pwq);
+		pool = pwq->pool;
+		raw_spin_lock(&pool->lock);
+		goto locked;
+	}
+
 	if (req_cpu == WORK_CPU_UNBOUND) {
 		cpu = raw_smp_processor_id();
 		if (wq->flags & WQ_UNBOUND)
 			cpu = wq_select_unbound_cpu(cpu);
 	}
-	/*
-	 * An ordered wq has a single pwq.  Reading it from one pointer rather
-	 * than from the per-CPU slots, which apply_wqattrs_commit() replaces
-	 * one by one, never puts an item on an older pwq than an item queued
-	 * before it.
-	 */
-	if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED)) ==
-	    (WQ_UNBOUND | __WQ_ORDERED))
-		pwq = rcu_dereference(wq->dfl_pwq);
-	else
-		pwq = rcu_dereference(*per_cpu_ptr(wq->cpu_pwq, cpu));
+	pwq = rcu_dereference(*per_cpu_ptr(wq->cpu_pwq, cpu));
 	pool = pwq->pool;
 
 	/*
 	 * Non-reentrancy: an item still running on another pool of this wq
-	 * must be queued there.  Ordered wqs don't need it, their single
-	 * active pwq serializes everything.
+	 * must be queued there.
 	 */
 	last_pool = get_work_pool(work);
-	if (!(wq->flags & __WQ_ORDERED) && last_pool && last_pool != pool) {
+	if (last_pool && last_pool != pool) {
 		struct worker *running;
 
 		raw_spin_lock(&last_pool->lock);
