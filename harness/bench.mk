@@ -16,6 +16,8 @@
 #   BENCH_MEM_N   workqueues per kind in the memory rows        [64]
 #   BENCH_IMPLS   implementations    [mainline, plus ours when it exists]
 #   BENCH_OUT     output folder (ignored by git)                [out/bench]
+#   BENCH_ICOUNT  1: QEMU -icount shift=0, the guest clock counts
+#                 instructions (deterministic; see README)      []
 
 BENCH_ROUNDS ?= 3
 BENCH_SMP ?= 4
@@ -35,7 +37,8 @@ bench: deps
 	done
 	@$(BENCH_PY) harness/bench.py run --out $(BENCH_OUT) --impls "$(strip $(BENCH_IMPLS))" \
 		--rounds $(BENCH_ROUNDS) --smp $(BENCH_SMP) --mem-n $(BENCH_MEM_N) \
-		--timeout $(BENCH_TIMEOUT) $(if $(BENCH_ARGS),--mod '$(BENCH_ARGS)')
+		--timeout $(BENCH_TIMEOUT) $(if $(BENCH_ARGS),--mod '$(BENCH_ARGS)') \
+		$(if $(filter 1,$(BENCH_ICOUNT)),--icount)
 
 bench-report:
 	@$(BENCH_PY) harness/bench.py report --out $(BENCH_OUT)

@@ -398,9 +398,10 @@ def report(args):
     info = {
         'date': status.get('date', datetime.date.today().isoformat()),
         'machine': status.get('machine', machine()),
-        'guest': '-smp %s, %s, clocksource %s, %d round(s) per implementation' % (
+        'guest': '-smp %s, %s, clocksource %s, %d round(s) per implementation%s' % (
             meta.get('cpus', '?'), guest.get('release', '?'), guest.get('clocksource', '?'),
-            max(len(v) for v in runs.values())),
+            max(len(v) for v in runs.values()),
+            ICOUNT_NOTE if status.get('icount') else ''),
         'note': status.get('note', ''),
     }
     plain = write_table(args.out, table, runs, info)
@@ -418,6 +419,9 @@ def report(args):
 
 
 # ---------------------------------------------------------------- running
+
+ICOUNT_NOTE = ('; QEMU -icount shift=0: the guest clock counts instructions, so '
+               '"ns" are instructions executed (by all vCPUs, which take turns)')
 
 def run(args):
     impls = args.impls.split()
@@ -439,7 +443,7 @@ def run(args):
         append.append(args.append)
     t_all = time.time()
     status = {'date': datetime.datetime.now().strftime('%Y-%m-%d %H:%M'),
-              'machine': machine(), 'note': note, 'boots': []}
+              'machine': machine(), 'note': note, 'icount': args.icount, 'boots': []}
     failed = 0
     for k in range(args.rounds):
         order = impls if k % 2 == 0 else impls[::-1]
@@ -447,7 +451,9 @@ def run(args):
             log = os.path.join(logdir, '%s-r%d.log' % (impl, k))
             cmd = [os.path.join(HERE, 'boot.sh'), '--timeout', str(args.timeout),
                    '--smp', str(args.smp), '--job', os.path.join(HERE, 'bench-guest.sh'),
-                   '--log', log, '--append', ' '.join(append), impl, 'qemu', 'job']
+                   '--log', log, '--append', ' '.join(append)]
+            cmd += ['--icount'] if args.icount else []
+            cmd += [impl, 'qemu', 'job']
             say('round %d/%d: %s' % (k + 1, args.rounds, impl))
             t0 = time.time()
             rc = subprocess.run(cmd, check=False).returncode
@@ -478,6 +484,8 @@ def main():
     r.add_argument('--mem-reps', type=int, default=2)
     r.add_argument('--skip', default='', choices=['', 'rows', 'mem'])
     r.add_argument('--append', default='', help='extra kernel command line')
+    r.add_argument('--icount', action='store_true',
+                   help='QEMU -icount shift=0: measure instructions, not host time')
     p = sub.add_parser('report')
     p.add_argument('--out', default=os.path.join(REPO, 'out', 'bench'))
     args = ap.parse_args()

@@ -8,13 +8,15 @@
 #   --smp N       CPUs [4]
 #   --memory M    guest memory [2G]
 #   --show        copy the console to stdout as well
+#   --icount      -icount shift=0: the guest clock counts instructions
+#                 (1 ns each), one host thread runs all vCPUs in turn
 # Exits 0 only when the guest finished with "WQH-RESULT: PASS" and its log
 # holds no kernel report (see check-log.sh).  MODE=shell on a terminal is
 # interactive.
 . "$(dirname "$0")/common.sh"
 set -o pipefail
 
-timeout=600 log= job= append= smp=4 mem=2G show=
+timeout=600 log= job= append= smp=4 mem=2G show= icount=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout=$2; shift 2 ;;
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$2; shift 2 ;;
 	--memory) mem=$2; shift 2 ;;
 	--show) show=1; shift ;;
+	--icount) icount=1; shift ;;
 	*) break ;;
 	esac
 done
@@ -49,6 +52,7 @@ fi
 qemu=(qemu-system-x86_64 -M pc -bios qboot.rom -cpu max -m "$mem" -smp "$smp"
       -kernel "$kernel" -initrd "$initrd" -no-reboot
       -append "console=ttyS0 panic=-1 wqh.mode=$mode $append")
+[ -n "$icount" ] && qemu+=(-icount shift=0)
 
 if [ "$mode" = shell ] && [ -t 0 ] && [ -t 1 ]; then
 	say "booting $impl/$config interactively (Ctrl-A X quits QEMU)"
