@@ -31,7 +31,9 @@
  *                     queues the sample to the same pool; the noise returns
  *                     as soon as the sample is queued, so the figure is the
  *                     hand-over from a running item to the next one plus
- *                     the queueing call.
+ *                     the queueing call.  Every lat row also reports in
+ *                     "remote" how many samples started on another CPU
+ *                     than bench_cpu (an unbound worker woken elsewhere).
  *  tput.<wq>.<p>.<f>  throughput of empty items: <p> is p1 (one producer
  *                     kthread, on bench_cpu) or pall (one per online CPU,
  *                     started together); <f> is f1 (one item in flight:
@@ -589,6 +591,7 @@ struct lat_run {
 	u64 t_start;
 	bool queued;
 	unsigned int badq;	/* queueing calls that found the item pending */
+	unsigned int remote;	/* samples that started off bench_cpu */
 };
 
 static void lat_sample_fn(struct bitem *it, u64 now)
@@ -596,6 +599,8 @@ static void lat_sample_fn(struct bitem *it, u64 now)
 	struct lat_run *r = it->ctx;
 
 	r->t_start = now;
+	if (raw_smp_processor_id() != bench_cpu)
+		r->remote++;
 	complete(&r->done);
 }
 
@@ -694,6 +699,7 @@ static int lat_row(struct row *row, enum lat_mode mode)
 	mech_teardown(&r->mech);
 	if (r->badq)
 		row_extra(row, ",\"badq\":%u", r->badq);
+	row_extra(row, ",\"remote\":%u", r->remote);
 	kfree(r);
 	return 0;
 }
