@@ -1760,7 +1760,7 @@ static void enqueue_work(int cpu, struct workqueue_struct *wq,
 	struct worker_pool *pool, *last_pool;
 	struct pool_workqueue *pwq;
 	int req_cpu = cpu;
-	unsigned long flags;
+	unsigned long data, flags;
 
 	/* PENDING is ours; the item must not stay in limbo across an IRQ */
 	lockdep_assert_irqs_disabled();
@@ -1797,9 +1797,14 @@ retry:
 
 	/*
 	 * Non-reentrancy: an item still running on another pool of this wq
-	 * must be queued there.
+	 * must be queued there.  Most items come back to the pool they last
+	 * ran on, which the pool id in work->data tells without a lookup.
 	 */
-	last_pool = get_work_pool(work);
+	data = work_data(work);
+	if (!(data & WORK_STRUCT_PWQ) && offq_pool_id(data) == pool->id)
+		last_pool = pool;
+	else
+		last_pool = get_work_pool(work);
 	if (last_pool && last_pool != pool) {
 		struct worker *running;
 
@@ -2102,7 +2107,9 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	hash_add(pool->busy_hash, &worker->busy_node, (unsigned long)work);
 	if (worker->task)
 		worker->current_at = worker->task->se.sum_exec_runtime;
-	strscpy(worker->desc, wq->name, WORKER_DESC_LEN);
+	/* read through the task by wq_worker_comm(); BH workers have none */
+	if (worker->task)
+		strscpy(worker->desc, wq->name, WORKER_DESC_LEN);
 	pool->watchdog_ts = jiffies;
 	WARN_ON_ONCE(!(pool->flags & POOL_DISASSOCIATED) &&
 		     raw_smp_processor_id() != pool->cpu);
