@@ -2105,11 +2105,11 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	worker->current_pwq = pwq;
 	worker->current_color = data_color(data);
 	hash_add(pool->busy_hash, &worker->busy_node, (unsigned long)work);
-	if (worker->task)
+	/* BH workers have no task to charge or to name */
+	if (worker->task) {
 		worker->current_at = worker->task->se.sum_exec_runtime;
-	/* read through the task by wq_worker_comm(); BH workers have none */
-	if (worker->task)
 		strscpy(worker->desc, wq->name, WORKER_DESC_LEN);
+	}
 	pool->watchdog_ts = jiffies;
 	WARN_ON_ONCE(!(pool->flags & POOL_DISASSOCIATED) &&
 		     raw_smp_processor_id() != pool->cpu);
