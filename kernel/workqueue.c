@@ -2148,7 +2148,7 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 
 	if (unlikely(lockdep_depth(current) != lock_depth ||
 		     rcu_preempt_depth() != rcu_depth ||
-		     (worker->task && in_atomic()))) {
+		     (worker->task && preempt_count()))) {
 		pr_err("BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n"
 		       "     preempt=0x%08x lock=%d->%d RCU=%d->%d workfn=%ps\n",
 		       current->comm, task_pid_nr(current), preempt_count(),
