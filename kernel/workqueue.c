@@ -924,8 +924,11 @@ static bool kick_pool(struct worker_pool *pool)
 
 	lockdep_assert_held(&pool->lock);
 
+	if (!need_more_worker(pool))
+		return false;
+	/* a BH pool's one worker is off the idle list while it runs items */
 	idle = first_idle_worker(pool);
-	if (!idle || !need_more_worker(pool))
+	if (!idle)
 		return false;
 	if (pool->flags & POOL_BH)
 		kick_bh_pool(pool);
@@ -1423,30 +1426,37 @@ static void pwq_activate_first(struct pool_workqueue *pwq)
 }
 
 /*
- * Take a max_active slot for one item of @pwq.  For an unbound workqueue
- * the slot comes from the shared count; if none is free, @pwq joins the
- * waiters in the same critical section, so a slot freed right after cannot
- * be missed.
+ * Take a slot of an unbound workqueue's shared max_active count for @pwq.
+ * If none is free, @pwq joins the waiters in the same critical section, so
+ * a slot freed right after cannot be missed.
  */
+static bool wq_active_tryget(struct pool_workqueue *pwq)
+{
+	struct wq_active *wa = &pwq->wq->active;
+	bool ok;
+
+	raw_spin_lock(&wa->lock);
+	ok = !pwq->plugged && wa->nr < wa->max;
+	if (ok)
+		wa->nr++;
+	else if (!pwq->plugged && list_empty(&pwq->wait_node))
+		list_add_tail(&pwq->wait_node, &wa->waiters);
+	raw_spin_unlock(&wa->lock);
+	return ok;
+}
+
+/* take a max_active slot for one item of @pwq */
 static bool pwq_tryget_active(struct pool_workqueue *pwq)
 {
 	struct workqueue_struct *wq = pwq->wq;
-	struct wq_active *wa = &wq->active;
 	bool ok;
 
 	lockdep_assert_held(&pwq->pool->lock);
 
-	if (!(wq->flags & WQ_UNBOUND)) {
+	if (!(wq->flags & WQ_UNBOUND))
 		ok = pwq->nr_active < READ_ONCE(wq->max_active);
-	} else {
-		raw_spin_lock(&wa->lock);
-		ok = !pwq->plugged && wa->nr < wa->max;
-		if (ok)
-			wa->nr++;
-		else if (!pwq->plugged && list_empty(&pwq->wait_node))
-			list_add_tail(&pwq->wait_node, &wa->waiters);
-		raw_spin_unlock(&wa->lock);
-	}
+	else
+		ok = wq_active_tryget(pwq);
 	if (ok)
 		pwq->nr_active++;
 	return ok;
@@ -2800,7 +2810,8 @@ static bool flush_work_prepare(struct work_struct *work,
 
 static bool work_flush(struct work_struct *work, bool from_cancel)
 {
-	struct wq_barrier_item barr;
+	/* queue_barrier() fills it in; most flushes of idle items never do */
+	struct wq_barrier_item barr __uninitialized;
 	unsigned long data;
 
 	/* cancel_work_sync() of a BH item may come from atomic context */
