@@ -30,6 +30,7 @@ help:
 	@echo '                the tour (opt-in: a full defconfig build takes 20-35 minutes)'
 	@echo 'make kunit      KUnit suites for IMPL;  make kselftest: kselftests for IMPL/CONFIG'
 	@echo 'make bench      v6.12 against ours (and tasklets, kthread_worker): out/bench/'
+	@echo 'make bench-steps ROW=lat.idle.irq.bh  one sample of a row, instruction by instruction'
 	@echo 'make torture    long torture run with CPU hotplug churn on the debug config'
 	@echo 'make patches    the patch series in out/patches/;  make patches-check'
 	@echo 'make clean      remove $(BUILD)'

@@ -9,6 +9,9 @@
 #
 # make bench-report: redo the table and plot from the logs of the last run.
 #
+# make bench-steps ROW=lat.idle.irq.bh: the instruction path of one sample
+# of ROW, function by function, for each implementation (harness/steps.sh).
+#
 #   BENCH_ROUNDS  boots per implementation                      [3]
 #   BENCH_SMP     guest CPUs, the same for both                 [4]
 #   BENCH_ARGS    module parameters, comma separated, e.g.
@@ -29,7 +32,7 @@ BENCH_TIMEOUT ?= 900
 # matplotlib comes from Debian's python3-matplotlib.
 BENCH_PY ?= /usr/bin/python3
 
-.PHONY: bench bench-report
+.PHONY: bench bench-report bench-steps
 
 bench: deps
 	@for impl in $(BENCH_IMPLS); do \
@@ -42,3 +45,10 @@ bench: deps
 
 bench-report:
 	@$(BENCH_PY) harness/bench.py report --out $(BENCH_OUT)
+
+bench-steps: deps
+	@[ -n "$(ROW)" ] || { echo 'make bench-steps ROW=<bench row>, e.g. ROW=lat.idle.irq.bh'; exit 1; }
+	@for impl in $(BENCH_IMPLS); do \
+		$(MAKE) --no-print-directory build IMPL=$$impl CONFIG=qemu || exit 1; \
+	done
+	@harness/steps.sh $(ROW) $(BENCH_IMPLS)

@@ -2810,7 +2810,7 @@ static bool flush_work_prepare(struct work_struct *work,
 
 static bool work_flush(struct work_struct *work, bool from_cancel)
 {
-	/* queue_barrier() fills it in; most flushes of idle items never do */
+	/* filled in by queue_barrier(); unused when @work is idle */
 	struct wq_barrier_item barr __uninitialized;
 	unsigned long data;
 

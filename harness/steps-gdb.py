@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run inside gdb by steps.sh: single-step one bench sample of a guest
+# booted with -s -S and write the address of every instruction executed.
+#
+# Environment: STEPS_ROW (the bench row), STEPS_MAP (System.map of the
+# guest), STEPS_OUT (output file), STEPS_SKIP (samples to let pass first).
+#
+# The sample starts at the entry of the row's queueing call (queue_work_on(),
+# __tasklet_schedule(), flush_work(), ...) for an item whose function is in
+# the bench module.  It ends at the first instruction of the item's function
+# (latency rows: entered from process_one_work() or tasklet_action_common())
+# or back in the module (op rows: the call returned).  gdb single-steps with
+# interrupts and timers masked, so the path is that of the sample alone.
+
+import os
+import gdb
+
+MODULES = 0xffffffffa0000000	# x86-64 module mapping, above kernel text
+MAX_STEPS = 20000
+
+row = os.environ["STEPS_ROW"]
+skip = int(os.environ.get("STEPS_SKIP", "10"))
+
+# (function to break on, register holding the item, offset of its function)
+if ".tasklet_hi" in row:
+	start, reg, off = "__tasklet_hi_schedule", "$rdi", 24
+elif ".tasklet" in row:
+	start, reg, off = "__tasklet_schedule", "$rdi", 24
+elif row.startswith("lat.idle.irq.") and "kthread" not in row:
+	start, reg, off = "queue_work_on", "$rdx", 24
+elif row.startswith("op.queue_work."):
+	start, reg, off = "queue_work_on", "$rdx", 24
+elif row.startswith("op.flush_work.") or row.startswith("op.cancel_work_sync."):
+	start, reg, off = row.split(".")[1], "$rdi", 24
+else:
+	raise gdb.GdbError("steps: row %s is not supported" % row)
+latency = row.startswith("lat.")
+
+callers = []
+syms = []
+with open(os.environ["STEPS_MAP"]) as f:
+	for line in f:
+		addr, kind, name = line.split()[:3]
+		if kind in "tTwW":
+			syms.append((int(addr, 16), name))
+syms.sort()
+for i, (addr, name) in enumerate(syms[:-1]):
+	if name in ("process_one_work", "tasklet_action_common"):
+		callers.append((addr, syms[i + 1][0]))
+
+gdb.execute("set pagination off")
+gdb.execute("target remote :1234")
+gdb.execute("break %s if *(unsigned long *)(%s + %d) >= %#x" %
+	    (start, reg, off, MODULES))
+for _ in range(skip + 1):
+	gdb.execute("continue")
+gdb.execute("delete")
+
+pcs = []
+prev = 0
+for _ in range(MAX_STEPS):
+	pc = int(gdb.parse_and_eval("$pc")) & 0xffffffffffffffff
+	pcs.append(pc)
+	if pc >= MODULES:
+		if not latency or any(a <= prev < b for a, b in callers):
+			break
+	prev = pc
+	gdb.execute("stepi", to_string=True)
+else:
+	pcs = []
+
+with open(os.environ["STEPS_OUT"], "w") as f:
+	f.writelines("%x\n" % pc for pc in pcs)
+gdb.execute("kill")
