@@ -2381,18 +2381,18 @@ static void bh_worker_run(struct worker *worker)
 	raw_spin_lock_irq(&pool->lock);
 	worker_leave_idle(worker);
 
-	if (need_more_worker(pool)) {
-		worker_clr_flags(worker, WORKER_PREP | WORKER_REBOUND);
-		do {
-			struct work_struct *work =
-				list_first_entry(&pool->worklist,
-						 struct work_struct, entry);
+	/*
+	 * A BH pool stays DISASSOCIATED and its worker WORKER_UNBOUND: it
+	 * never counts in nr_running, so there is no WORKER_PREP to clear.
+	 */
+	while (!list_empty(&pool->worklist) && restarts-- > 0 &&
+	       time_before(jiffies, end)) {
+		struct work_struct *work = list_first_entry(&pool->worklist,
+							    struct work_struct,
+							    entry);
 
-			if (assign_work(work, worker))
-				process_scheduled_works(worker);
-		} while (keep_working(pool) && --restarts &&
-			 time_before(jiffies, end));
-		worker_set_flags(worker, WORKER_PREP);
+		if (assign_work(work, worker))
+			process_scheduled_works(worker);
 	}
 
 	worker_enter_idle(worker);
