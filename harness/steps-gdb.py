@@ -9,11 +9,13 @@
 # The sample starts at the entry of the row's queueing call (queue_work_on(),
 # __tasklet_schedule(), flush_work(), ...) for an item whose function is in
 # the bench module.  It ends at the first instruction of the item's function
-# (latency rows: entered from process_one_work() or tasklet_action_common())
-# or back in the module (op rows: the call returned).  gdb single-steps with
+# (latency rows: entered from process_one_work(), tasklet_action_common() or
+# kthread_worker_fn()) or back in the module (op rows: the call returned).  gdb single-steps with
 # interrupts and timers masked, so the path is that of the sample alone.
 
 import os
+import struct
+
 import gdb
 
 MODULES = 0xffffffffa0000000	# x86-64 module mapping, above kernel text
@@ -27,9 +29,9 @@ if ".tasklet_hi" in row:
 	start, reg, off = "__tasklet_hi_schedule", "$rdi", 24
 elif ".tasklet" in row:
 	start, reg, off = "__tasklet_schedule", "$rdi", 24
-elif row.startswith("lat.idle.irq.") and "kthread" not in row:
-	start, reg, off = "queue_work_on", "$rdx", 24
-elif row.startswith("op.queue_work."):
+elif ".kthread_worker" in row:
+	start, reg, off = "kthread_queue_work", "$rsi", 16
+elif row.startswith("lat.") or row.startswith("op.queue_work."):
 	start, reg, off = "queue_work_on", "$rdx", 24
 elif row.startswith("op.flush_work.") or row.startswith("op.cancel_work_sync."):
 	start, reg, off = row.split(".")[1], "$rdi", 24
@@ -37,7 +39,11 @@ else:
 	raise gdb.GdbError("steps: row %s is not supported" % row)
 latency = row.startswith("lat.")
 
+# A busy row queues a noise item too; its sample is the one queued from
+# the irq_work the noise item raises.
+busy = row.startswith("lat.busy.")
 callers = []
+irq_work = None
 syms = []
 with open(os.environ["STEPS_MAP"]) as f:
 	for line in f:
@@ -46,15 +52,30 @@ with open(os.environ["STEPS_MAP"]) as f:
 			syms.append((int(addr, 16), name))
 syms.sort()
 for i, (addr, name) in enumerate(syms[:-1]):
-	if name in ("process_one_work", "tasklet_action_common"):
+	if name in ("process_one_work", "tasklet_action_common",
+		    "kthread_worker_fn"):
 		callers.append((addr, syms[i + 1][0]))
+	elif name == "irq_work_single":
+		irq_work = (addr, syms[i + 1][0])
+
+
+def from_irq_work():
+	"""Is irq_work_single() among the return addresses on the stack?"""
+	rsp = int(gdb.parse_and_eval("$rsp")) & 0xffffffffffffffff
+	mem = gdb.selected_inferior().read_memory(rsp, 1024).tobytes()
+	return any(irq_work[0] <= w < irq_work[1]
+		   for w in struct.unpack("<128Q", mem))
+
 
 gdb.execute("set pagination off")
 gdb.execute("target remote :1234")
 gdb.execute("break %s if *(unsigned long *)(%s + %d) >= %#x" %
 	    (start, reg, off, MODULES))
-for _ in range(skip + 1):
+hits = 0
+while hits <= skip:
 	gdb.execute("continue")
+	if not busy or from_irq_work():
+		hits += 1
 gdb.execute("delete")
 
 pcs = []

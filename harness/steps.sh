@@ -6,8 +6,9 @@
 # Boots the guest under gdb (QEMU -s -S -icount), loads the bench module
 # for ROW alone and single-steps one sample with harness/steps-gdb.py, then
 # counts the instructions per kernel function, in the order they ran.
-# Supported rows: lat.idle.irq.* (but kthread_worker), op.queue_work.*,
-# op.flush_work.*, op.cancel_work_sync.*.  Results in
+# Supported rows: lat.* (a row whose item runs on another CPU than the one
+# stepped ends with "no sample stepped"), op.queue_work.*, op.flush_work.*,
+# op.cancel_work_sync.*.  Results in
 # $BUILD/results/steps/ROW.IMPL (addresses) and ROW.txt (the table).
 . "$(dirname "$0")/common.sh"
 
