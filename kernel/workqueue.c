@@ -296,7 +296,6 @@ struct workqueue_struct {
 
 	int			max_active;	/* WQ, read with READ_ONCE */
 	int			saved_max_active; /* WQ: when not frozen */
-	int			saved_min_active; /* WQ: see set_min_active() */
 
 	struct list_head	maydays;	/* MD: pwqs asking for rescue */
 	struct worker		*rescuer;	/* MD: WQ_MEM_RECLAIM only */
@@ -323,7 +322,6 @@ struct workqueue_struct {
 struct wq_pod_type {
 	int			nr_pods;
 	cpumask_var_t		*pod_cpus;	/* pod -> CPUs */
-	int			*pod_node;	/* pod -> NUMA node */
 	int			*cpu_pod;	/* CPU -> pod */
 };
 
@@ -360,9 +358,8 @@ static struct kmem_cache *pwq_cache;
 static struct wq_pod_type wq_pod_types[WQ_AFFN_NR_TYPES];
 static enum wq_affn_scope wq_affn_dfl = WQ_AFFN_CACHE;	/* PL */
 
-/* the attributes new unbound and ordered workqueues start with */
+/* the attributes new unbound (and ordered) workqueues start with */
 static struct workqueue_attrs *unbound_std_attrs[NR_STD_WORKER_POOLS];
-static struct workqueue_attrs *ordered_std_attrs[NR_STD_WORKER_POOLS];
 
 /* CPUs unbound workers may use; PL for writes, A as well for readers */
 static cpumask_var_t wq_unbound_cpumask;
@@ -434,13 +431,6 @@ EXPORT_SYMBOL_GPL(system_freezable_power_efficient_wq);
 
 static int worker_thread(void *arg);
 static void show_pwq(struct pool_workqueue *pwq);
-static void show_one_worker_pool(struct worker_pool *pool);
-static void put_pwq(struct pool_workqueue *pwq);
-static void pwq_dec_nr_in_flight(struct pool_workqueue *pwq,
-				 unsigned long data);
-static void enqueue_work(int cpu, struct workqueue_struct *wq,
-			 struct work_struct *work);
-static bool kick_pool(struct worker_pool *pool);
 #ifdef CONFIG_SYSFS
 static void workqueue_sysfs_unregister(struct workqueue_struct *wq);
 #else
@@ -914,27 +904,23 @@ static void wake_idle_worker(struct worker_pool *pool, struct worker *idle)
 	wake_up_process(p);
 }
 
-/*
- * Wake an idle worker if @pool has runnable items and nobody running them.
- * Returns whether a worker was woken.
- */
-static bool kick_pool(struct worker_pool *pool)
+/* wake an idle worker if @pool has runnable items and nobody running them */
+static void kick_pool(struct worker_pool *pool)
 {
 	struct worker *idle;
 
 	lockdep_assert_held(&pool->lock);
 
 	if (!need_more_worker(pool))
-		return false;
+		return;
 	/* a BH pool's one worker is off the idle list while it runs items */
 	idle = first_idle_worker(pool);
 	if (!idle)
-		return false;
+		return;
 	if (pool->flags & POOL_BH)
 		kick_bh_pool(pool);
 	else
 		wake_idle_worker(pool, idle);
-	return true;
 }
 
 /* the CPUs the workers of @pool may run on */
@@ -1923,18 +1909,9 @@ static int node_cpu(int node)
 bool queue_work_node(int node, struct workqueue_struct *wq,
 		     struct work_struct *work)
 {
-	unsigned long irq_flags;
-	bool queued;
-
 	/* per-CPU wqs would need round robin within the node; not done */
 	WARN_ON_ONCE(!(wq->flags & WQ_UNBOUND));
-
-	local_irq_save(irq_flags);
-	queued = work_claim(work);
-	if (queued)
-		enqueue_work(node_cpu(node), wq, work);
-	local_irq_restore(irq_flags);
-	return queued;
+	return queue_work_on(node_cpu(node), wq, work);
 }
 EXPORT_SYMBOL_GPL(queue_work_node);
 
@@ -4038,7 +4015,6 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 
 	wq->flags = flags;
 	wq->saved_max_active = max_active;
-	wq->saved_min_active = min(max_active, WQ_DFL_MIN_ACTIVE);
 	mutex_init(&wq->mutex);
 	INIT_LIST_HEAD(&wq->pwqs);
 	INIT_LIST_HEAD(&wq->list);
@@ -4061,10 +4037,9 @@ static struct workqueue_struct *__alloc_workqueue(const char *fmt,
 
 	mutex_lock(&wq_pool_mutex);
 
+	/* apply_wqattrs_prepare() adds ->ordered for an ordered wq */
 	if (!(flags & WQ_UNBOUND))
 		ret = alloc_percpu_pwqs(wq);
-	else if (flags & __WQ_ORDERED)
-		ret = apply_workqueue_attrs_locked(wq, ordered_std_attrs[highpri]);
 	else
 		ret = apply_workqueue_attrs_locked(wq, unbound_std_attrs[highpri]);
 	if (ret) {
@@ -4235,8 +4210,6 @@ void workqueue_set_max_active(struct workqueue_struct *wq, int max_active)
 
 	guard(mutex)(&wq->mutex);
 	wq->saved_max_active = clamp_max_active(max_active, wq->name);
-	/* min_active never exceeds max_active */
-	wq->saved_min_active = min(wq->saved_min_active, wq->saved_max_active);
 	wq_update_max_active(wq);
 }
 EXPORT_SYMBOL_GPL(workqueue_set_max_active);
@@ -4248,18 +4221,15 @@ EXPORT_SYMBOL_GPL(workqueue_set_max_active);
  *
  * min_active is the number of interdependent items an unbound workqueue is
  * guaranteed to run at once.  Here max_active is shared by all of a
- * workqueue's pods, so that guarantee always extends to max_active; the
- * value is kept for compatibility.
+ * workqueue's pods, so that guarantee always extends to max_active and
+ * there is nothing to change: this only checks that @wq is of the kind the
+ * call is meant for.
  */
 void workqueue_set_min_active(struct workqueue_struct *wq, int min_active)
 {
 	unsigned int kind = wq->flags & (WQ_BH | WQ_UNBOUND | __WQ_ORDERED);
 
-	if (WARN_ON(kind != WQ_UNBOUND))
-		return;
-	guard(mutex)(&wq->mutex);
-	wq->saved_min_active = clamp(min_active, 0, wq->saved_max_active);
-	wq_update_max_active(wq);
+	WARN_ON(kind != WQ_UNBOUND);
 }
 
 /* ------------------------------------------------------------------------
@@ -4823,12 +4793,13 @@ void show_one_workqueue(struct workqueue_struct *wq)
 		raw_spin_lock_irqsave(&pwq->pool->lock, irq_flags);
 		/* consoles may queue work: don't print under our lock */
 		printk_deferred_enter();
-		if (!pwq_idle(pwq) && !header) {
-			pr_info("workqueue %s: flags=0x%x\n", wq->name, wq->flags);
+		if (!pwq_idle(pwq)) {
+			if (!header)
+				pr_info("workqueue %s: flags=0x%x\n", wq->name,
+					wq->flags);
 			header = true;
-		}
-		if (!pwq_idle(pwq))
 			show_pwq(pwq);
+		}
 		printk_deferred_exit();
 		raw_spin_unlock_irqrestore(&pwq->pool->lock, irq_flags);
 		/* this can be long, and sysrq runs it with IRQs off */
@@ -5336,9 +5307,9 @@ notrace void wq_watchdog_touch(int cpu)
 	unsigned long quarter = READ_ONCE(wq_watchdog_thresh) * HZ / 4;
 	unsigned long now = jiffies;
 
-	if (WARN_ONCE(cpu < 0, "%s should be called with valid CPU", __func__))
-		return;
-	per_cpu(wq_watchdog_touched_cpu, cpu) = now;
+	/* a bad @cpu still counts as a sign of life for the global stamp */
+	if (!WARN_ONCE(cpu < 0, "%s: invalid CPU %d\n", __func__, cpu))
+		per_cpu(wq_watchdog_touched_cpu, cpu) = now;
 
 	/* the global stamp is shared: update it only now and then */
 	if (time_after(now, READ_ONCE(wq_watchdog_touched) + quarter))
@@ -5489,32 +5460,17 @@ static void __init init_pod_type(enum wq_affn_scope scope)
 	}
 
 	pt->pod_cpus = kcalloc(pt->nr_pods, sizeof(pt->pod_cpus[0]), GFP_KERNEL);
-	pt->pod_node = kcalloc(pt->nr_pods, sizeof(pt->pod_node[0]), GFP_KERNEL);
-	if (!pt->pod_cpus || !pt->pod_node)
+	if (!pt->pod_cpus)
 		goto nomem;
 	for (pod = 0; pod < pt->nr_pods; pod++)
 		if (!zalloc_cpumask_var(&pt->pod_cpus[pod], GFP_KERNEL))
 			goto nomem;
 
-	for_each_possible_cpu(cpu) {
-		pod = pt->cpu_pod[cpu];
-		cpumask_set_cpu(cpu, pt->pod_cpus[pod]);
-		pt->pod_node[pod] = cpu_to_node(cpu);
-	}
+	for_each_possible_cpu(cpu)
+		cpumask_set_cpu(cpu, pt->pod_cpus[pt->cpu_pod[cpu]]);
 	return;
 nomem:
 	panic("workqueue: no memory for the CPU pods\n");
-}
-
-static struct workqueue_attrs __init *std_attrs(int nice, bool ordered)
-{
-	struct workqueue_attrs *attrs = alloc_workqueue_attrs();
-
-	if (!attrs)
-		panic("workqueue: no memory for the default attributes\n");
-	attrs->nice = nice;
-	attrs->ordered = ordered;
-	return attrs;
 }
 
 static const int std_nice[NR_STD_WORKER_POOLS] __initconst = {
@@ -5574,8 +5530,10 @@ void __init workqueue_init_early(void)
 	}
 
 	for (i = 0; i < NR_STD_WORKER_POOLS; i++) {
-		unbound_std_attrs[i] = std_attrs(std_nice[i], false);
-		ordered_std_attrs[i] = std_attrs(std_nice[i], true);
+		unbound_std_attrs[i] = alloc_workqueue_attrs();
+		if (!unbound_std_attrs[i])
+			panic("workqueue: no memory for the default attributes\n");
+		unbound_std_attrs[i]->nice = std_nice[i];
 	}
 
 	system_percpu_wq = alloc_workqueue("events", 0, 0);
