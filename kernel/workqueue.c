@@ -1503,22 +1503,24 @@ static void wq_pass_active(struct workqueue_struct *wq,
 	rcu_read_unlock();
 }
 
+/* activate the first inactive item of @pwq if it gets a slot (pool->lock) */
+static bool pwq_activate_next(struct pool_workqueue *pwq)
+{
+	if (list_empty(&pwq->inactive_works) || !pwq_tryget_active(pwq))
+		return false;
+	pwq_activate_first(pwq);
+	kick_pool(pwq->pool);
+	return true;
+}
+
 /* an active item of @pwq is done; may drop pool->lock for unbound wqs */
 static void pwq_put_active(struct pool_workqueue *pwq)
 {
-	struct workqueue_struct *wq = pwq->wq;
-
 	pwq->nr_active--;
-	if (wq->flags & WQ_UNBOUND) {
-		wq_pass_active(wq, pwq->pool);
-		return;
-	}
-	if (!list_empty(&pwq->inactive_works) &&
-	    pwq->nr_active < READ_ONCE(wq->max_active)) {
-		pwq->nr_active++;
-		pwq_activate_first(pwq);
-		kick_pool(pwq->pool);
-	}
+	if (pwq->wq->flags & WQ_UNBOUND)
+		wq_pass_active(pwq->wq, pwq->pool);
+	else
+		pwq_activate_next(pwq);
 }
 
 /*
@@ -1540,12 +1542,7 @@ static void wq_refill_active(struct workqueue_struct *wq)
 
 			/* may run in early boot with IRQs still disabled */
 			raw_spin_lock_irqsave(&pool->lock, flags);
-			if (!list_empty(&pwq->inactive_works) &&
-			    pwq_tryget_active(pwq)) {
-				pwq_activate_first(pwq);
-				kick_pool(pool);
-				progress = true;
-			}
+			progress |= pwq_activate_next(pwq);
 			raw_spin_unlock_irqrestore(&pool->lock, flags);
 		}
 	} while (progress);
