@@ -4168,7 +4168,9 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	if (wq_has_leftovers(wq)) {
 		/* leak it rather than free what is still in use */
 		mutex_unlock(&wq_pool_mutex);
+		rcu_read_lock();
 		show_one_workqueue(wq);
+		rcu_read_unlock();
 		return;
 	}
 	/* off the list only now, so that freezing can't miss it earlier */
