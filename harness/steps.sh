@@ -14,7 +14,13 @@
 
 [ $# -ge 2 ] || die "usage: steps.sh ROW IMPL..."
 row=$1; shift
-command -v gdb >/dev/null || die "gdb is needed (apt install gdb)"
+if ! command -v gdb >/dev/null; then
+	[ "$(id -u)" = 0 ] || die "gdb is needed: as root run apt-get install gdb"
+	say "installing gdb"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdb; } \
+		>"${TMPDIR:-/tmp}/wq-apt-gdb.log" 2>&1 ||
+		die "apt-get install gdb failed; see ${TMPDIR:-/tmp}/wq-apt-gdb.log"
+fi
 out=$BUILD/results/steps
 mkdir -p "$out"
 
