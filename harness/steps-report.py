@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """steps-report.py ROW (IMPL MAP ADDRS)...: instructions per function.
 
-For each implementation, the functions one stepped sample ran through, in
+For each implementation, the functions the stepped sample ran through, in
 order (consecutive instructions in one function make one line), and the
 total.  Module code is shown as [module].
 """
@@ -44,7 +44,7 @@ def main():
 	row, args = sys.argv[1], sys.argv[2:]
 	print("%s: instructions from the queueing call to the item (latency rows)"
 	      % row)
-	print("or to the return (op rows), one stepped sample\n")
+	print("or to the return (op rows), the shortest of the samples stepped\n")
 	for i in range(0, len(args), 3):
 		impl = args[i]
 		path = runs(args[i + 1], args[i + 2])

@@ -4,7 +4,8 @@
 # row, per function, for each IMPL (built with `make build CONFIG=qemu`).
 #
 # Boots the guest under gdb (QEMU -s -S -icount), loads the bench module
-# for ROW alone and single-steps one sample with harness/steps-gdb.py, then
+# for ROW alone and single-steps three samples with harness/steps-gdb.py,
+# keeping the shortest (the others may have met unrelated work), then
 # counts the instructions per kernel function, in the order they ran.
 # Supported rows: lat.* (a row whose item runs on another CPU than the one
 # stepped ends with "no sample stepped"), op.queue_work.*, op.flush_work.*,
