@@ -2880,6 +2880,34 @@ EXPORT_SYMBOL(flush_rcu_work);
  */
 
 /*
+ * An ordered wq queues on its newest pwq even while the item still runs on
+ * an older one, which keeps the newest plugged.  A cancel that took such an
+ * instance off its queue must wait for the older run: point the off-queue
+ * data at that pool.  PENDING is ours, so nobody else writes @work->data.
+ */
+static void steal_note_older_run(struct work_struct *work,
+				 struct pool_workqueue *pwq)
+{
+	struct pool_workqueue *old;
+
+	for_each_pwq(old, pwq->wq) {
+		struct worker_pool *pool = old->pool;
+		struct worker *running;
+
+		if (pool == pwq->pool)
+			continue;
+		raw_spin_lock(&pool->lock);
+		running = find_running_worker(pool, work);
+		if (running && running->current_pwq == old)
+			work_set_offq_owned(work, offq_pack(pool->id, 0,
+							    pool_offq_flags(pool)));
+		raw_spin_unlock(&pool->lock);
+		if (running)
+			return;
+	}
+}
+
+/*
  * @work is PENDING, but not for us.  If it sits on a worklist or inactive
  * list, take it off and keep PENDING for ourselves.  False if it is between
  * states instead: being queued, or its timer firing elsewhere.  IRQs off.
@@ -2888,7 +2916,7 @@ static bool steal_queued(struct work_struct *work)
 {
 	struct pool_workqueue *pwq;
 	struct worker_pool *pool;
-	bool stolen = false;
+	bool stolen = false, plugged = false;
 	unsigned long data;
 
 	guard(rcu)();
@@ -2915,10 +2943,13 @@ static bool steal_queued(struct work_struct *work)
 			kick_pool(pool);
 		work_set_offq_owned(work, offq_pack(pool->id, 0,
 						    pool_offq_flags(pool)));
+		plugged = pwq->plugged;
 		pwq_dec_nr_in_flight(pwq, data);
 		stolen = true;
 	}
 	raw_spin_unlock(&pool->lock);
+	if (unlikely(plugged))
+		steal_note_older_run(work, pwq);
 	return stolen;
 }
 
