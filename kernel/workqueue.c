@@ -2936,8 +2936,11 @@ static bool steal_queued(struct work_struct *work)
 		 * pool may be idle, and after an attribute change no new item
 		 * may ever come to it: kick it for the barriers.
 		 */
-		if (data & WORK_STRUCT_INACTIVE)
+		if (data & WORK_STRUCT_INACTIVE) {
+			if (list_empty(&pool->worklist))
+				pool->watchdog_ts = jiffies;
 			move_linked_works(work, &pool->worklist);
+		}
 		list_del_init(&work->entry);
 		if (data & WORK_STRUCT_LINKED)
 			kick_pool(pool);
