@@ -2996,10 +2996,13 @@ static bool work_settle(struct work_struct *work, bool delayed, int delta,
 	data = work_data(work);
 	disable = offq_disable(data) + delta;
 	/* out of range either way, as the count is unsigned */
-	if (WARN_ONCE(disable > WORK_OFFQ_DISABLE_MAX,
-		      "workqueue: work disable count %s\n",
-		      delta > 0 ? "overflowed" : "underflowed"))
+	if (unlikely(disable > WORK_OFFQ_DISABLE_MAX)) {
+		if (delta > 0)
+			WARN_ONCE(1, "workqueue: work disable count overflowed\n");
+		else
+			WARN_ONCE(1, "workqueue: work disable count underflowed\n");
 		disable -= delta;
+	}
 	work_release(work, offq_pack(offq_pool_id(data), disable,
 				     data & WORK_OFFQ_FLAG_MASK));
 	local_irq_restore(irq_flags);
