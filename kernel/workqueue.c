@@ -365,6 +365,8 @@ static struct workqueue_attrs *unbound_std_attrs[NR_STD_WORKER_POOLS];
 static cpumask_var_t wq_unbound_cpumask;
 static cpumask_var_t wq_requested_unbound_cpumask;	/* PL: via sysfs */
 static cpumask_var_t wq_isolated_cpumask;		/* PL: via cpuset */
+/* online CPUs as unbound pods see them: leaves before the CPU is gone */
+static cpumask_var_t wq_online_cpumask;			/* PL */
 static struct cpumask wq_cmdline_cpumask __initdata;
 
 /* where the last round-robin pick of an unbound CPU landed, per CPU */
@@ -3415,10 +3417,10 @@ int schedule_on_each_cpu(work_func_t func)
  * affn_strict they stay there.  Pools are shared by all workqueues whose
  * pool attributes (nice, cpumask, __pod_cpumask, affn_strict) are equal.
  *
- * Pods are computed from possible CPUs when attributes are applied; a pod
- * none of whose CPUs are online then falls back to the default pwq, which
- * spans the whole cpumask.  They are not recomputed on hotplug: a CPU can
- * only queue to its own pod while it is online anyway.
+ * Pods are computed from possible CPUs.  A pod none of whose CPUs is online
+ * is served by the default pwq, which spans the whole cpumask; CPU hotplug
+ * switches a pod between the two when its first CPU comes up or its last
+ * goes down, see wq_update_pods().
  */
 
 /**
@@ -3782,7 +3784,7 @@ apply_wqattrs_prepare(struct workqueue_struct *wq,
 			    pt->pod_cpus[pt->cpu_pod[cpu]]);
 
 		if (ordered ||
-		    !cpumask_intersects(tmp->__pod_cpumask, cpu_online_mask)) {
+		    !cpumask_intersects(tmp->__pod_cpumask, wq_online_cpumask)) {
 			/* one queue for ordering, or a pod with nobody home */
 			ctx->pwq_tbl[cpu] = ctx->dfl_pwq;
 			ctx->dfl_pwq->refcnt++;
@@ -4370,6 +4372,47 @@ int workqueue_prepare_cpu(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * Give a pod whose first CPU came online its own pwq again, and a pod whose
+ * last CPU is going down the default pwq, in every unbound wq where that
+ * changes something.  On failure the old pwq stays: its items still run,
+ * with less locality.  wq_pool_mutex held.
+ */
+static void wq_update_pods(void)
+{
+	struct workqueue_struct *wq;
+
+	lockdep_assert_held(&wq_pool_mutex);
+
+	list_for_each_entry(wq, &workqueues, list) {
+		struct apply_wqattrs_ctx *ctx;
+		int cpu;
+
+		/* an ordered wq has a single pwq whatever the pods */
+		if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED | __WQ_DESTROYING)) !=
+		    WQ_UNBOUND)
+			continue;
+		ctx = apply_wqattrs_prepare(wq, wq->unbound_attrs,
+					    wq_unbound_cpumask);
+		if (IS_ERR(ctx)) {
+			pr_warn("workqueue: %s keeps its pods after CPU hotplug: %pe\n",
+				wq->name, ctx);
+			continue;
+		}
+		for_each_possible_cpu(cpu) {
+			struct pool_workqueue *pwq;
+
+			pwq = rcu_dereference_protected(*per_cpu_ptr(wq->cpu_pwq, cpu),
+							lockdep_is_held(&wq_pool_mutex));
+			if (pwq->pool != ctx->pwq_tbl[cpu]->pool) {
+				apply_wqattrs_commit(ctx);
+				break;
+			}
+		}
+		apply_wqattrs_cleanup(ctx);
+	}
+}
+
 /**
  * workqueue_online_cpu - bind @cpu's pools to it again
  * @cpu: the CPU that came up
@@ -4391,6 +4434,8 @@ int workqueue_online_cpu(unsigned int cpu)
 			pool_restore_affinity(pool, cpu);
 	}
 	mutex_unlock(&wq_pool_attach_mutex);
+	cpumask_set_cpu(cpu, wq_online_cpumask);
+	wq_update_pods();
 	mutex_unlock(&wq_pool_mutex);
 	return 0;
 }
@@ -4406,6 +4451,10 @@ int workqueue_offline_cpu(unsigned int cpu)
 	if (WARN_ON(cpu != smp_processor_id()))
 		return -1;
 	pools_unbind(cpu);
+
+	guard(mutex)(&wq_pool_mutex);
+	cpumask_clear_cpu(cpu, wq_online_cpumask);
+	wq_update_pods();
 	return 0;
 }
 
@@ -5529,8 +5578,11 @@ void __init workqueue_init_early(void)
 
 	if (!alloc_cpumask_var(&wq_unbound_cpumask, GFP_KERNEL) ||
 	    !alloc_cpumask_var(&wq_requested_unbound_cpumask, GFP_KERNEL) ||
-	    !zalloc_cpumask_var(&wq_isolated_cpumask, GFP_KERNEL))
+	    !zalloc_cpumask_var(&wq_isolated_cpumask, GFP_KERNEL) ||
+	    !alloc_cpumask_var(&wq_online_cpumask, GFP_KERNEL))
 		panic("workqueue: no memory for the cpumasks\n");
+
+	cpumask_copy(wq_online_cpumask, cpu_online_mask);
 
 	cpumask_copy(wq_unbound_cpumask, cpu_possible_mask);
 	restrict_unbound_cpumask("HK_TYPE_WQ", housekeeping_cpumask(HK_TYPE_WQ));
