@@ -3798,9 +3798,10 @@ apply_wqattrs_prepare(struct workqueue_struct *wq,
 
 	/*
 	 * An ordered wq must finish the items of its current pwq before the
-	 * new one may start: plug it until the old pwq is released.
+	 * new one may start: plug it until the old pwq is released, which
+	 * unplugs the oldest left.  attrs->ordered alone only asks for one pwq.
 	 */
-	if (ordered && !list_empty(&wq->pwqs))
+	if ((wq->flags & __WQ_ORDERED) && !list_empty(&wq->pwqs))
 		ctx->dfl_pwq->plugged = true;
 
 	free_workqueue_attrs(base);
