@@ -75,6 +75,7 @@
  *  PWR	PW, and RCU may also read
  *  WA	wq->active.lock, which nests inside pool->lock
  *  MD	wq_mayday_lock, which nests inside pool->lock
+ *  MW	MD and wq->mutex for writes, either one for reads
  *
  * Lock order: wq_pool_mutex > wq->mutex > wq_pool_attach_mutex >
  * pool->lock > {wq->active.lock, wq_mayday_lock}.  Two pool locks are never
@@ -298,7 +299,7 @@ struct workqueue_struct {
 	int			saved_max_active; /* WQ: when not frozen */
 
 	struct list_head	maydays;	/* MD: pwqs asking for rescue */
-	struct worker		*rescuer;	/* MD: WQ_MEM_RECLAIM only */
+	struct worker		*rescuer;	/* MW: WQ_MEM_RECLAIM only */
 
 	struct workqueue_attrs	*unbound_attrs;	/* PW: as the user asked */
 #ifdef CONFIG_LOCKDEP
@@ -2779,7 +2780,8 @@ static bool flush_work_prepare(struct work_struct *work,
 	 * In an ordered or rescuer-backed wq, waiting for an item from inside
 	 * the wq can deadlock even if it is not the item itself: tell lockdep.
 	 */
-	if (!from_cancel && (wq->saved_max_active == 1 || wq->rescuer))
+	if (!from_cancel &&
+	    (wq->saved_max_active == 1 || (wq->flags & WQ_MEM_RECLAIM)))
 		lockdep_touch_wq(wq);
 	return true;
 }
@@ -3944,9 +3946,11 @@ static int init_rescuer(struct workqueue_struct *wq)
 	} else {
 		kthread_bind_mask(rescuer->task, cpu_possible_mask);
 	}
+	mutex_lock(&wq->mutex);
 	raw_spin_lock_irq(&wq_mayday_lock);
 	wq->rescuer = rescuer;
 	raw_spin_unlock_irq(&wq_mayday_lock);
+	mutex_unlock(&wq->mutex);
 	wake_up_process(rescuer->task);
 	return 0;
 }
@@ -4193,11 +4197,17 @@ void destroy_workqueue(struct workqueue_struct *wq)
 		wq->flags |= __WQ_DESTROYING;
 	drain_workqueue(wq);
 
-	/* no more maydays; the rescuer empties the list and exits */
-	scoped_guard(raw_spinlock_irq, &wq_mayday_lock) {
-		rescuer = wq->rescuer;
-		wq->rescuer = NULL;
-	}
+	/*
+	 * No more maydays; the rescuer empties the list and exits.  Under
+	 * wq->mutex too, for apply_wqattrs_commit() of a global re-apply that
+	 * began before __WQ_DESTROYING was set.
+	 */
+	mutex_lock(&wq->mutex);
+	raw_spin_lock_irq(&wq_mayday_lock);
+	rescuer = wq->rescuer;
+	wq->rescuer = NULL;
+	raw_spin_unlock_irq(&wq_mayday_lock);
+	mutex_unlock(&wq->mutex);
 	if (rescuer) {
 		kthread_stop(rescuer->task);
 		kfree(rescuer);
