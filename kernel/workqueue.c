@@ -5040,7 +5040,7 @@ static ssize_t max_active_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t count)
 {
-	int max_active, ret = kstrtoint(buf, 0, &max_active);
+	int max_active, ret = kstrtoint(buf, 10, &max_active);
 
 	/* out of range values are clamped, as alloc_workqueue() does */
 	if (ret || max_active < 1)
@@ -5111,7 +5111,7 @@ static ssize_t wq_unbound_store(struct device *dev,
 
 	switch (attr - wq_unbound_dev_attrs) {
 	case WQA_NICE:
-		if (kstrtoint(buf, 0, &val) || val < MIN_NICE || val > MAX_NICE)
+		if (kstrtoint(buf, 10, &val) || val < MIN_NICE || val > MAX_NICE)
 			ret = -EINVAL;
 		attrs->nice = val;
 		break;
@@ -5126,7 +5126,7 @@ static ssize_t wq_unbound_store(struct device *dev,
 		attrs->affn_scope = val;
 		break;
 	default:
-		if (kstrtoint(buf, 0, &val))
+		if (kstrtoint(buf, 10, &val))
 			ret = -EINVAL;
 		attrs->affn_strict = val;
 		break;
