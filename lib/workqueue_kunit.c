@@ -40,6 +40,7 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu-rwsem.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -61,6 +62,16 @@
 #define WQT_MAX_EXTRA		4
 
 #define WQT_BUILTIN		IS_BUILTIN(CONFIG_WORKQUEUE_KUNIT_TEST)
+
+/*
+ * A few cases check guarantees that v6.12 itself breaks.  v6.12 is the
+ * reference the suites are checked against, so these are skipped unless
+ * asked for (workqueue_kunit.v612_bugs=1 on the command line of a built-in
+ * suite).
+ */
+static bool v612_bugs;
+module_param(v612_bugs, bool, 0444);
+MODULE_PARM_DESC(v612_bugs, "also run the cases that v6.12 fails");
 
 enum wqt_kind {
 	WQT_PLAIN,
@@ -1031,6 +1042,41 @@ static void unbound_runs_within_cpumask(struct kunit *test)
 #endif
 }
 
+/*
+ * attrs->ordered asks for a single pwq.  Applied to a workqueue that
+ * already runs items, it must not stop the workqueue: what is queued
+ * afterwards runs.
+ */
+static void unbound_ordered_attr_keeps_running(struct kunit *test)
+{
+#if WQT_BUILTIN
+	struct workqueue_struct *wq = wqt_wq(test, WQ_UNBOUND, 0);
+	struct workqueue_attrs *attrs;
+	struct wqt_item *it;
+	int i, ret;
+
+	attrs = alloc_workqueue_attrs();
+	KUNIT_ASSERT_NOT_NULL(test, attrs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	attrs->ordered = true;
+	for (i = 0; i < 2; i++) {
+		it = wqt_item(test, WQT_PLAIN);
+		KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
+		WQT_ASSERT_DONE(test, it);
+		cpus_read_lock();
+		ret = apply_workqueue_attrs(wq, attrs);
+		cpus_read_unlock();
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	it = wqt_item(test, WQT_PLAIN);
+	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
+	WQT_ASSERT_DONE(test, it);
+	wqt_flush_wq(test, wq);
+#else
+	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
+#endif
+}
+
 static void highpri_runs_at_negative_nice(struct kunit *test)
 {
 	struct workqueue_struct *wqs[] = {
@@ -1990,6 +2036,55 @@ static void cancel_work_sync_waits_for_running_item(struct kunit *test)
 	WQT_ASSERT_DONE(test, it);
 }
 
+/*
+ * An ordered wq whose pwq is replaced while its item runs: queued again,
+ * the item waits on the new pwq, which is plugged until the old one
+ * drains.  cancel_work_sync() takes that instance off its queue and must
+ * still wait for the running one.  v6.12 returns at once.
+ */
+static void cancel_work_sync_waits_across_ordered_pwq_change(struct kunit *test)
+{
+#if WQT_BUILTIN
+	struct workqueue_struct *wq = wqt_ordered_wq(test, 0);
+	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
+	struct workqueue_attrs *attrs;
+	struct wqt_call *call;
+	long ret;
+
+	if (!v612_bugs)
+		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
+	wqt_need_cpus(test, 2);
+	attrs = alloc_workqueue_attrs();
+	KUNIT_ASSERT_NOT_NULL(test, attrs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	/* one CPU of the default cpumask: another pool, hence a new pwq */
+	cpumask_clear(attrs->cpumask);
+	cpumask_set_cpu(cpumask_last(cpu_online_mask), attrs->cpumask);
+	attrs->ordered = true;
+
+	it->block = true;
+	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
+	WQT_ASSERT_STARTED(test, it);
+	cpus_read_lock();
+	ret = apply_workqueue_attrs(wq, attrs);
+	cpus_read_unlock();
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
+
+	call = wqt_op_async(test, it, WQT_CANCEL_SYNC);
+	KUNIT_EXPECT_TRUE_MSG(test, wqt_blocked(call),
+			      "cancel_work_sync() returned while the item ran");
+	wqt_open(it);
+	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 1);
+	KUNIT_EXPECT_EQ(test, it->snap, 1);
+	wqt_flush_wq(test, wq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
+#else
+	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
+#endif
+}
+
 static void cancel_work_sync_pending_item(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 1);
@@ -2197,6 +2292,34 @@ static void enable_work_underflow_is_reported(struct kunit *test)
 	/* the item is not left disabled by the misuse */
 	KUNIT_EXPECT_TRUE(test, queue_work(wq, &it->work));
 	WQT_ASSERT_DONE(test, it);
+}
+
+/*
+ * The disable count saturates: one disable too many is reported and
+ * ignored, and as many enables as took effect make the item usable again.
+ */
+static void disable_work_overflow_is_reported(struct kunit *test)
+{
+	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
+	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
+	unsigned int i, limit = (1U << WORK_OFFQ_DISABLE_BITS) - 1;
+	unsigned int early = 0;
+
+	for (i = 0; i < limit; i++)
+		disable_work(&it->work);
+	pr_info("WQTEST: expect-warn-begin\n");
+	disable_work(&it->work);
+	pr_info("WQTEST: expect-warn-end\n");
+	KUNIT_EXPECT_FALSE(test, queue_work(wq, &it->work));
+
+	for (i = 0; i < limit - 1; i++)
+		early += enable_work(&it->work);
+	KUNIT_EXPECT_EQ_MSG(test, early, 0, "enabled before the count reached 0");
+	KUNIT_EXPECT_FALSE(test, queue_work(wq, &it->work));
+	KUNIT_EXPECT_TRUE(test, enable_work(&it->work));
+	KUNIT_EXPECT_TRUE(test, queue_work(wq, &it->work));
+	WQT_ASSERT_DONE(test, it);
+	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2837,6 +2960,46 @@ static long wqt_fn_work_on_cpu(void *data)
 	return work_on_cpu(c->cpu, wqt_on_cpu_fn, &c->on);
 }
 
+/*
+ * Attributes applied while a CPU is down, then the CPU comes back: items
+ * queued for it on a strict per-CPU scope run on it, as the scope says.
+ * v6.12 runs them elsewhere.
+ */
+static void hotplug_unbound_pod_comes_back_with_its_cpu(struct kunit *test)
+{
+#if WQT_BUILTIN
+	struct workqueue_struct *wq = wqt_wq(test, WQ_UNBOUND, 0);
+	struct workqueue_attrs *attrs;
+	struct wqt_item *it;
+	int cpu, i, ret;
+
+	if (!v612_bugs)
+		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
+	attrs = alloc_workqueue_attrs();
+	KUNIT_ASSERT_NOT_NULL(test, attrs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	cpumask_copy(attrs->cpumask, cpu_possible_mask);
+	attrs->affn_scope = WQ_AFFN_CPU;
+	attrs->affn_strict = true;
+
+	cpu = wqt_cpu_down(test);
+	cpus_read_lock();
+	ret = apply_workqueue_attrs(wq, attrs);
+	cpus_read_unlock();
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	wqt_cpu_up(test, cpu);
+
+	for (i = 0; i < 8; i++) {
+		it = wqt_item(test, WQT_PLAIN);
+		KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, wq, &it->work));
+		WQT_ASSERT_DONE(test, it);
+		KUNIT_EXPECT_EQ_MSG(test, it->cpu, cpu, "item %d", i);
+	}
+#else
+	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
+#endif
+}
+
 static void hotplug_work_on_cpu_safe_refuses_offline_cpu(struct kunit *test)
 {
 	struct wqt_on_cpu_call *c = wqt_alloc(test, sizeof(*c));
@@ -3244,6 +3407,7 @@ static struct kunit_case wqt_queue_cases[] = {
 	KUNIT_CASE(queue_work_on_runs_on_cpu),
 	KUNIT_CASE(queue_work_node_runs_once),
 	KUNIT_CASE(unbound_runs_within_cpumask),
+	KUNIT_CASE(unbound_ordered_attr_keeps_running),
 	KUNIT_CASE(highpri_runs_at_negative_nice),
 	KUNIT_CASE(queue_work_from_atomic_context),
 	KUNIT_CASE(system_workqueues_run_items),
@@ -3311,6 +3475,7 @@ static struct kunit_case wqt_cancel_cases[] = {
 	KUNIT_CASE(cancel_work_pending_item),
 	KUNIT_CASE(cancel_work_running_item),
 	KUNIT_CASE(cancel_work_sync_waits_for_running_item),
+	KUNIT_CASE(cancel_work_sync_waits_across_ordered_pwq_change),
 	KUNIT_CASE(cancel_work_sync_pending_item),
 	KUNIT_CASE(cancel_work_sync_self_requeuing_item),
 	KUNIT_CASE(cancel_delayed_work_sync_all_states),
@@ -3320,6 +3485,7 @@ static struct kunit_case wqt_cancel_cases[] = {
 	KUNIT_CASE(disable_delayed_work_sync_cancels_timer),
 	KUNIT_CASE(enable_and_queue_work_at_depth_zero),
 	KUNIT_CASE(enable_work_underflow_is_reported),
+	KUNIT_CASE(disable_work_overflow_is_reported),
 	{}
 };
 
@@ -3351,6 +3517,7 @@ static struct kunit_case wqt_hotplug_cases[] = {
 	KUNIT_CASE(hotplug_flush_across_cpu_down),
 	KUNIT_CASE(hotplug_cancel_across_cpu_down),
 	KUNIT_CASE(hotplug_work_on_cpu_safe_refuses_offline_cpu),
+	KUNIT_CASE(hotplug_unbound_pod_comes_back_with_its_cpu),
 	{}
 };
 

@@ -31,6 +31,26 @@ bad() {
 	return $ok
 }
 
+# good FILE VALUE EXPECTED: the write must succeed and read back as
+# EXPECTED; FILE gets its old value back afterwards.
+good() {
+	wq_read "$1"
+	_old=$WQ_VAL
+	_ok=0
+	if ! printf '%s\n' "$2" 2>/dev/null >"$1"; then
+		ktap_print_msg "$1: writing '$2' failed"
+		_ok=1
+	else
+		wq_read "$1"
+		if [ "$WQ_VAL" != "$3" ]; then
+			ktap_print_msg "$1: '$2' read back as '$WQ_VAL', not '$3'"
+			_ok=1
+		fi
+	fi
+	printf '%s\n' "$_old" >"$1"
+	return $_ok
+}
+
 WQ=$WQ_SYSFS/wqtest_unbound
 WQ2=$WQ_SYSFS/wqtest_mem_reclaim
 # (an empty mask, e.g. "" or ",,", is valid for a workqueue: it falls back
@@ -51,7 +71,7 @@ check() {
 }
 
 wq_init
-ktap_set_plan 13
+ktap_set_plan 14
 # keep the workqueues until we are done with them
 wq_start duration=86400 nthreads=1 || ktap_exit_fail_msg "cannot load $WQ_MOD"
 [ -d "$WQ" ] || ktap_exit_fail_msg "$WQ missing"
@@ -68,6 +88,12 @@ check "global cpumask" "$WQ_SYSFS/cpumask" $CPUMASK_BAD 0 00000000 ,, ""
 check "cpumask_requested (read-only)" "$WQ_SYSFS/cpumask_requested" 1 garbage
 check "cpumask_isolated (read-only)" "$WQ_SYSFS/cpumask_isolated" 1 garbage
 check "mem_reclaim workqueue nice" "$WQ2/nice" garbage 99 ""
+# numbers are decimal, leading zeros or not
+if good "$WQ/max_active" 010 10 && good "$WQ/nice" -010 -10; then
+	ktap_test_pass "decimal numbers"
+else
+	ktap_test_fail "decimal numbers"
+fi
 wq_stop
 wq_finish_run badinput
 ktap_finished
