@@ -4384,12 +4384,38 @@ int workqueue_prepare_cpu(unsigned int cpu)
 }
 
 /*
- * Give a pod whose first CPU came online its own pwq again, and a pod whose
- * last CPU is going down the default pwq, in every unbound wq where that
- * changes something.  On failure the old pwq stays: its items still run,
- * with less locality.  wq_pool_mutex held.
+ * Is @cpu the only online CPU that @wq may use in its pod, so that its
+ * coming or going decides whether the pod has a pwq of its own?  The CPUs
+ * used are those apply_wqattrs_prepare() computes.
  */
-static void wq_update_pods(void)
+static bool wq_pod_turns_over(struct workqueue_struct *wq, int cpu)
+{
+	const struct workqueue_attrs *attrs = wq->unbound_attrs;
+	const struct wq_pod_type *pt = wqattrs_pod_type(attrs);
+	const struct cpumask *want = attrs->cpumask;
+	int other;
+
+	if (!cpumask_intersects(want, wq_unbound_cpumask))
+		want = cpu_possible_mask;
+	if (!cpumask_test_cpu(cpu, want) ||
+	    !cpumask_test_cpu(cpu, wq_unbound_cpumask))
+		return false;
+	for_each_cpu_and(other, pt->pod_cpus[pt->cpu_pod[cpu]], wq_online_cpumask) {
+		if (other != cpu && cpumask_test_cpu(other, want) &&
+		    cpumask_test_cpu(other, wq_unbound_cpumask))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * @cpu came up or is going down.  Give a pod whose first CPU came online
+ * its own pwq again, and a pod whose last CPU is going down the default
+ * pwq, in every unbound wq where that changes something.  On failure the
+ * old pwq stays: its items still run, with less locality.  wq_pool_mutex
+ * held.
+ */
+static void wq_update_pods(int cpu)
 {
 	struct workqueue_struct *wq;
 
@@ -4397,11 +4423,11 @@ static void wq_update_pods(void)
 
 	list_for_each_entry(wq, &workqueues, list) {
 		struct apply_wqattrs_ctx *ctx;
-		int cpu;
+		int slot;
 
 		/* an ordered wq has a single pwq whatever the pods */
 		if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED | __WQ_DESTROYING)) !=
-		    WQ_UNBOUND)
+		    WQ_UNBOUND || !wq_pod_turns_over(wq, cpu))
 			continue;
 		ctx = apply_wqattrs_prepare(wq, wq->unbound_attrs,
 					    wq_unbound_cpumask);
@@ -4410,12 +4436,12 @@ static void wq_update_pods(void)
 				wq->name, ctx);
 			continue;
 		}
-		for_each_possible_cpu(cpu) {
+		for_each_possible_cpu(slot) {
 			struct pool_workqueue *pwq;
 
-			pwq = rcu_dereference_protected(*per_cpu_ptr(wq->cpu_pwq, cpu),
+			pwq = rcu_dereference_protected(*per_cpu_ptr(wq->cpu_pwq, slot),
 							lockdep_is_held(&wq_pool_mutex));
-			if (pwq->pool != ctx->pwq_tbl[cpu]->pool) {
+			if (pwq->pool != ctx->pwq_tbl[slot]->pool) {
 				apply_wqattrs_commit(ctx);
 				break;
 			}
@@ -4446,7 +4472,7 @@ int workqueue_online_cpu(unsigned int cpu)
 	}
 	mutex_unlock(&wq_pool_attach_mutex);
 	cpumask_set_cpu(cpu, wq_online_cpumask);
-	wq_update_pods();
+	wq_update_pods(cpu);
 	mutex_unlock(&wq_pool_mutex);
 	return 0;
 }
@@ -4465,7 +4491,7 @@ int workqueue_offline_cpu(unsigned int cpu)
 
 	guard(mutex)(&wq_pool_mutex);
 	cpumask_clear_cpu(cpu, wq_online_cpumask);
-	wq_update_pods();
+	wq_update_pods(cpu);
 	return 0;
 }
 
