@@ -3,7 +3,9 @@
 #
 # The torture module while CPUs 1..N-1 go offline and online through
 # /sys/devices/system/cpu/cpuN/online in a loop: per-CPU items must still
-# run exactly once, on their CPU whenever it stayed online.
+# run exactly once, on their CPU whenever it stayed online.  The unbound
+# workqueues use one pod per CPU (the mem_reclaim one strictly), so that
+# CPUs going and coming also empty and refill pods.
 
 . "$(dirname "$0")/wq_lib.sh"
 
@@ -42,6 +44,11 @@ if [ -z "$(wq_hotplug_cpus)" ]; then
 fi
 ktap_set_plan 5
 wq_start || ktap_exit_fail_msg "cannot load $WQ_MOD"
+for f in wqtest_unbound/affinity_scope wqtest_mem_reclaim/affinity_scope; do
+	echo cpu >"$WQ_SYSFS/$f" || ktap_print_msg "cannot write cpu to $f"
+done
+echo 1 >"$WQ_SYSFS/wqtest_mem_reclaim/affinity_strict" ||
+	ktap_print_msg "cannot make wqtest_mem_reclaim strict"
 hp_cpus=$(wq_hotplug_cpus | tr '\n' ' ')
 ktap_print_msg "torture for ${WQ_SECS}s, CPUs ${hp_cpus}going offline and online"
 wq_bg_start churn
