@@ -4409,10 +4409,31 @@ static bool wq_pod_turns_over(struct workqueue_struct *wq, int cpu)
 }
 
 /*
+ * Out of memory for new pwqs: the default pwq, which needs none, serves
+ * @cpu's pod.  Its items run anywhere in the cpumask, never on a pod pwq
+ * whose CPUs are all gone.
+ */
+static void wq_pod_fall_back(struct workqueue_struct *wq, int cpu)
+{
+	const struct wq_pod_type *pt = wqattrs_pod_type(wq->unbound_attrs);
+	struct pool_workqueue *dfl, *old;
+	int slot;
+
+	guard(mutex)(&wq->mutex);
+	dfl = rcu_dereference_protected(wq->dfl_pwq, lockdep_is_held(&wq->mutex));
+	for_each_cpu(slot, pt->pod_cpus[pt->cpu_pod[cpu]]) {
+		raw_spin_lock_irq(&dfl->pool->lock);
+		get_pwq(dfl);
+		raw_spin_unlock_irq(&dfl->pool->lock);
+		old = install_pwq(wq, per_cpu_ptr(wq->cpu_pwq, slot), dfl);
+		put_pwq_unlocked(old);
+	}
+}
+
+/*
  * @cpu came up or is going down.  Give a pod whose first CPU came online
  * its own pwq again, and a pod whose last CPU is going down the default
- * pwq, in every unbound wq where that changes something.  On failure the
- * old pwq stays: its items still run, with less locality.  wq_pool_mutex
+ * pwq, in every unbound wq where that changes something.  wq_pool_mutex
  * held.
  */
 static void wq_update_pods(int cpu)
@@ -4432,8 +4453,9 @@ static void wq_update_pods(int cpu)
 		ctx = apply_wqattrs_prepare(wq, wq->unbound_attrs,
 					    wq_unbound_cpumask);
 		if (IS_ERR(ctx)) {
-			pr_warn("workqueue: %s keeps its pods after CPU hotplug: %pe\n",
-				wq->name, ctx);
+			pr_warn("workqueue: %s: no pwq for the pod of CPU %d: %pe\n",
+				wq->name, cpu, ctx);
+			wq_pod_fall_back(wq, cpu);
 			continue;
 		}
 		for_each_possible_cpu(slot) {
