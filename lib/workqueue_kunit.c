@@ -45,6 +45,7 @@
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/sched/isolation.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -2975,6 +2976,11 @@ static void hotplug_unbound_pod_comes_back_with_its_cpu(struct kunit *test)
 
 	if (!v612_bugs)
 		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
+	/* the CPU wqt_cpu_down() takes must be one unbound work may use */
+	cpu = cpumask_last(cpu_online_mask);
+	if (!housekeeping_cpu(cpu, HK_TYPE_WQ) ||
+	    !housekeeping_cpu(cpu, HK_TYPE_DOMAIN))
+		kunit_skip(test, "CPU %d is isolated from unbound work", cpu);
 	attrs = alloc_workqueue_attrs();
 	KUNIT_ASSERT_NOT_NULL(test, attrs);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
@@ -2982,7 +2988,7 @@ static void hotplug_unbound_pod_comes_back_with_its_cpu(struct kunit *test)
 	attrs->affn_scope = WQ_AFFN_CPU;
 	attrs->affn_strict = true;
 
-	cpu = wqt_cpu_down(test);
+	KUNIT_ASSERT_EQ(test, wqt_cpu_down(test), cpu);
 	cpus_read_lock();
 	ret = apply_workqueue_attrs(wq, attrs);
 	cpus_read_unlock();
