@@ -991,6 +991,27 @@ static void queue_work_node_runs_once(struct kunit *test)
 #if WQT_BUILTIN
 KUNIT_DEFINE_ACTION_WRAPPER(wqt_free_attrs, free_workqueue_attrs,
 			    struct workqueue_attrs *);
+
+/* attributes to fill in, freed when the case ends */
+static struct workqueue_attrs *wqt_attrs(struct kunit *test)
+{
+	struct workqueue_attrs *attrs = alloc_workqueue_attrs();
+
+	KUNIT_ASSERT_NOT_NULL(test, attrs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	return attrs;
+}
+
+static int wqt_apply(struct workqueue_struct *wq,
+		     const struct workqueue_attrs *attrs)
+{
+	int ret;
+
+	cpus_read_lock();
+	ret = apply_workqueue_attrs(wq, attrs);
+	cpus_read_unlock();
+	return ret;
+}
 #endif
 
 static void unbound_runs_within_cpumask(struct kunit *test)
@@ -1004,18 +1025,14 @@ static void unbound_runs_within_cpumask(struct kunit *test)
 	struct wqt_item *it;
 	int cpu, round, ret;
 
-	attrs = alloc_workqueue_attrs();
-	KUNIT_ASSERT_NOT_NULL(test, attrs);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	attrs = wqt_attrs(test);
 
 	for (round = 0; round < 2; round++) {
 		cpumask_clear(attrs->cpumask);
 		cpumask_set_cpu(last, attrs->cpumask);
 		if (round)
 			cpumask_set_cpu(first, attrs->cpumask);
-		cpus_read_lock();
-		ret = apply_workqueue_attrs(wq, attrs);
-		cpus_read_unlock();
+		ret = wqt_apply(wq, attrs);
 		KUNIT_EXPECT_EQ(test, ret, 0);
 		if (ret)
 			break;
@@ -1056,17 +1073,13 @@ static void unbound_ordered_attr_keeps_running(struct kunit *test)
 	struct wqt_item *it;
 	int i, ret;
 
-	attrs = alloc_workqueue_attrs();
-	KUNIT_ASSERT_NOT_NULL(test, attrs);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	attrs = wqt_attrs(test);
 	attrs->ordered = true;
 	for (i = 0; i < 2; i++) {
 		it = wqt_item(test, WQT_PLAIN);
 		KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
 		WQT_ASSERT_DONE(test, it);
-		cpus_read_lock();
-		ret = apply_workqueue_attrs(wq, attrs);
-		cpus_read_unlock();
+		ret = wqt_apply(wq, attrs);
 		KUNIT_ASSERT_EQ(test, ret, 0);
 	}
 	it = wqt_item(test, WQT_PLAIN);
@@ -2055,9 +2068,7 @@ static void cancel_work_sync_waits_across_ordered_pwq_change(struct kunit *test)
 	if (!v612_bugs)
 		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
 	wqt_need_cpus(test, 2);
-	attrs = alloc_workqueue_attrs();
-	KUNIT_ASSERT_NOT_NULL(test, attrs);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	attrs = wqt_attrs(test);
 	/* one CPU of the default cpumask: another pool, hence a new pwq */
 	cpumask_clear(attrs->cpumask);
 	cpumask_set_cpu(cpumask_last(cpu_online_mask), attrs->cpumask);
@@ -2066,9 +2077,7 @@ static void cancel_work_sync_waits_across_ordered_pwq_change(struct kunit *test)
 	it->block = true;
 	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
 	WQT_ASSERT_STARTED(test, it);
-	cpus_read_lock();
-	ret = apply_workqueue_attrs(wq, attrs);
-	cpus_read_unlock();
+	ret = wqt_apply(wq, attrs);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
 
@@ -2981,17 +2990,13 @@ static void hotplug_unbound_pod_comes_back_with_its_cpu(struct kunit *test)
 	if (!housekeeping_cpu(cpu, HK_TYPE_WQ) ||
 	    !housekeeping_cpu(cpu, HK_TYPE_DOMAIN))
 		kunit_skip(test, "CPU %d is isolated from unbound work", cpu);
-	attrs = alloc_workqueue_attrs();
-	KUNIT_ASSERT_NOT_NULL(test, attrs);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqt_free_attrs, attrs), 0);
+	attrs = wqt_attrs(test);
 	cpumask_copy(attrs->cpumask, cpu_possible_mask);
 	attrs->affn_scope = WQ_AFFN_CPU;
 	attrs->affn_strict = true;
 
 	KUNIT_ASSERT_EQ(test, wqt_cpu_down(test), cpu);
-	cpus_read_lock();
-	ret = apply_workqueue_attrs(wq, attrs);
-	cpus_read_unlock();
+	ret = wqt_apply(wq, attrs);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	wqt_cpu_up(test, cpu);
 
