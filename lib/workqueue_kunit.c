@@ -587,6 +587,24 @@ static struct wqt_call *wqt_op_async(struct kunit *test, struct wqt_item *it,
 	return call;
 }
 
+/*
+ * Run @op on @it, which is running and blocked on its gate: @op must wait
+ * for it, so it must still be waiting when the gate opens.  Returns what
+ * @op returned.
+ */
+static long wqt_op_waits_for_run(struct kunit *test, struct wqt_item *it,
+				 enum wqt_op op, const char *name)
+{
+	struct wqt_call *call = wqt_op_async(test, it, op);
+	long ret = -EIO;
+
+	KUNIT_EXPECT_TRUE_MSG(test, wqt_blocked(call),
+			      "%s returned while the item ran", name);
+	wqt_open(it);
+	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
+	return ret;
+}
+
 /* Run a blocking operation on @it and return its result. */
 static bool wqt_op(struct kunit *test, struct wqt_item *it, enum wqt_op op)
 {
@@ -1826,18 +1844,12 @@ static void flush_work_waits_for_running_item(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
 	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
-	struct wqt_call *call;
-	long ret = 0;
 
 	it->block = true;
 	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
 	WQT_ASSERT_STARTED(test, it);
-	call = wqt_op_async(test, it, WQT_FLUSH);
-	KUNIT_EXPECT_TRUE_MSG(test, wqt_blocked(call),
-			      "flush_work() returned while the item ran");
-	wqt_open(it);
-	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
-	KUNIT_EXPECT_EQ(test, ret, 1);
+	KUNIT_EXPECT_EQ(test, wqt_op_waits_for_run(test, it, WQT_FLUSH,
+						   "flush_work()"), 1);
 	KUNIT_EXPECT_EQ(test, it->snap, 1);
 }
 
@@ -2032,18 +2044,12 @@ static void cancel_work_sync_waits_for_running_item(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
 	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
-	struct wqt_call *call;
-	long ret = 1;
 
 	it->block = true;
 	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
 	WQT_ASSERT_STARTED(test, it);
-	call = wqt_op_async(test, it, WQT_CANCEL_SYNC);
-	KUNIT_EXPECT_TRUE_MSG(test, wqt_blocked(call),
-			      "cancel_work_sync() returned while the item ran");
-	wqt_open(it);
-	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
-	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, wqt_op_waits_for_run(test, it, WQT_CANCEL_SYNC,
+						   "cancel_work_sync()"), 0);
 	KUNIT_EXPECT_EQ(test, it->snap, 1);
 	/* cancel_work_sync() leaves the item usable */
 	KUNIT_EXPECT_TRUE(test, queue_work(wq, &it->work));
@@ -2062,7 +2068,6 @@ static void cancel_work_sync_waits_across_ordered_pwq_change(struct kunit *test)
 	struct workqueue_struct *wq = wqt_ordered_wq(test, 0);
 	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
 	struct workqueue_attrs *attrs;
-	struct wqt_call *call;
 	long ret;
 
 	if (!v612_bugs)
@@ -2081,12 +2086,8 @@ static void cancel_work_sync_waits_across_ordered_pwq_change(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
 
-	call = wqt_op_async(test, it, WQT_CANCEL_SYNC);
-	KUNIT_EXPECT_TRUE_MSG(test, wqt_blocked(call),
-			      "cancel_work_sync() returned while the item ran");
-	wqt_open(it);
-	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
-	KUNIT_EXPECT_EQ(test, ret, 1);
+	KUNIT_EXPECT_EQ(test, wqt_op_waits_for_run(test, it, WQT_CANCEL_SYNC,
+						   "cancel_work_sync()"), 1);
 	KUNIT_EXPECT_EQ(test, it->snap, 1);
 	wqt_flush_wq(test, wq);
 	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
