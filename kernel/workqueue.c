@@ -5401,6 +5401,7 @@ static void wq_watchdog_timer_fn(struct timer_list *unused)
 	static unsigned int nr_stalls;
 	struct worker_pool *pool;
 	struct wq_line line;
+	unsigned long secs;
 	int id;
 
 	if (!thresh)
@@ -5423,10 +5424,11 @@ static void wq_watchdog_timer_fn(struct timer_list *unused)
 		}
 		line.len = 0;
 		wql_pool_info(&line, pool);
-		pr_emerg("BUG: workqueue lockup - pool%s stuck for %us!\n",
-			 line.buf,
-			 jiffies_to_msecs(jiffies - READ_ONCE(pool->watchdog_ts)) /
-			 MSEC_PER_SEC);
+		/* long on 64-bit, unsigned long on 32-bit: MSEC_PER_SEC is 1000L */
+		secs = jiffies_to_msecs(jiffies - READ_ONCE(pool->watchdog_ts)) /
+		       MSEC_PER_SEC;
+		pr_emerg("BUG: workqueue lockup - pool%s stuck for %lus!\n",
+			 line.buf, secs);
 	}
 	rcu_read_unlock();
 
