@@ -9,8 +9,9 @@ BUILD ?= $(CURDIR)/build
 OURS_EXISTS := $(wildcard kernel/workqueue.c)
 IMPL ?= $(if $(OURS_EXISTS),ours,mainline)
 CONFIG ?= qemu
-# Implementations that `make test` runs: v6.12 as the reference, then ours.
-TEST_IMPLS ?= mainline ours
+# Implementations that `make test` runs: v6.12 as the reference, v6.12 with
+# our fixes (harness/fixes/), then ours.
+TEST_IMPLS ?= mainline fixed ours
 JOBS ?= $(shell nproc)
 TIMEOUT ?= 900
 
@@ -25,7 +26,7 @@ help:
 	@echo 'make test       KUnit (kunit.py) and kselftests, plain and debug configs, for'
 	@echo '                TEST_IMPLS="$(TEST_IMPLS)"; summary table, "N passed, N failed"'
 	@echo 'make check      checkpatch --strict, kernel-doc, sparse and W=1 on our files'
-	@echo 'make build      build one kernel: IMPL=mainline|ours CONFIG=qemu|debug|defconfig'
+	@echo 'make build      build one kernel: IMPL=mainline|fixed|ours CONFIG=qemu|debug|defconfig'
 	@echo 'make boot-defconfig  x86_64 defconfig + QEMU fragment, IMPL=ours, booted to'
 	@echo '                the tour (opt-in: a full defconfig build takes 20-35 minutes)'
 	@echo 'make kunit      KUnit suites for IMPL;  make kselftest: kselftests for IMPL/CONFIG'

@@ -28,12 +28,12 @@ timed() {
 
 check_impl() {
 	case "$1" in
-	mainline) ;;
+	mainline|fixed) ;;
 	ours)
 		[ -f "$REPO/kernel/workqueue.c" ] ||
 			die "IMPL=ours: kernel/workqueue.c does not exist in this repository yet"
 		;;
-	*) die "unknown IMPL '$1' (use IMPL=mainline or IMPL=ours)" ;;
+	*) die "unknown IMPL '$1' (use IMPL=mainline, fixed or ours)" ;;
 	esac
 }
 

@@ -37,18 +37,18 @@ for p in "$OUT"/*.patch; do
 	*) patches+=("$p") ;;
 	esac
 done
-[ ${#patches[@]} -gt 0 ] || die "no patches in ${OUT#"$REPO"/}/; run make patches first"
-pgit rev-parse -q --verify refs/heads/series >/dev/null ||
-	die "no series in $PGIT; run make patches first"
+[ ${#patches[@]} -gt 0 ] || die "no patches in ${OUT#"$REPO"/}/; run make ${MAKE_TARGET:-patches} first"
+pgit rev-parse -q --verify "refs/heads/$SERIES_REF" >/dev/null ||
+	die "no $SERIES_REF in $PGIT; run make ${MAKE_TARGET:-patches} first"
 
 mkdir -p "$PDIR"
 exec 9>"$PDIR/.lock"
 flock 9
 ensure_base_commit
 
-tree=$PDIR/check
+tree=$CHECK_DIR
 obj=$tree/.obj
-logs=$PDIR/logs
+logs=$CHECK_DIR.logs
 fail=0
 problems=()
 problem() { problems+=("$*"); fail=1; }
@@ -65,12 +65,12 @@ figure_missing() {
 # The objects of the last check are kept, so the next build is incremental:
 # the files git am writes are new, everything else keeps the base's mtimes.
 say "fresh pristine tree in $tree"
-rm -rf "$logs" "$PDIR/obj.keep"
+rm -rf "$logs" "$tree.obj.keep"
 mkdir -p "$logs"
-[ -d "$obj" ] && mv "$obj" "$PDIR/obj.keep"
+[ -d "$obj" ] && mv "$obj" "$tree.obj.keep"
 rm -rf "$tree"
 cp -al "$BASE" "$tree"
-[ -d "$PDIR/obj.keep" ] && mv "$PDIR/obj.keep" "$obj"
+[ -d "$tree.obj.keep" ] && mv "$tree.obj.keep" "$obj"
 rm -f "$tree/.wq-pristine"
 git -C "$tree" init -q
 echo "$PGIT/objects" >"$tree/.git/objects/info/alternates"
@@ -149,7 +149,7 @@ for p in "${patches[@]}"; do
 done
 say "git am: $applied of ${#patches[@]} patches applied"
 if [ "$applied" = ${#patches[@]} ]; then
-	if [ "$(git -C "$tree" rev-parse 'HEAD^{tree}')" != "$(pgit rev-parse 'series^{tree}')" ]; then
+	if [ "$(git -C "$tree" rev-parse 'HEAD^{tree}')" != "$(pgit rev-parse "$SERIES_REF^{tree}")" ]; then
 		problem "the tree after git am differs from the series make patches committed"
 	fi
 	[ "$BISECT" = 1 ] || build last
@@ -159,7 +159,7 @@ fi
 declare -A cp_e cp_w cp_c gm
 for p in "${patches[@]}"; do
 	n=$(basename "$p" .patch)
-	(cd "$tree" && perl scripts/checkpatch.pl --strict --show-types "$p") \
+	(cd "$tree" && perl scripts/checkpatch.pl --strict --show-types $CHECKPATCH_FLAGS "$p") \
 		>"$logs/checkpatch-$n.log" 2>&1
 	read -r e w c < <(sed -n \
 		's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p' \
@@ -201,6 +201,7 @@ for p in "${patches[@]}"; do
 done
 echo
 echo "base: Linux $(base_version) ($(base_package)); logs: $logs"
+[ -z "$CHECKPATCH_FLAGS" ] || echo "checkpatch.pl --strict $CHECKPATCH_FLAGS"
 echo "get_maintainer.pl for the series:"
 (cd "$tree" && perl scripts/get_maintainer.pl --no-git --no-git-fallback "${patches[@]}") |
 	sed 's/^/  /'

@@ -6,13 +6,18 @@
 # $BUILD/patches/base.git  bare repository; refs/heads/base is the pristine
 #                          base (Debian's linux-source-6.12 as unpacked by
 #                          prepare-tree.sh), refs/heads/series our series.
-# $BUILD/patches/check     a fresh tree for patches-check (hard links).
+#                          refs/heads/fixes the fixes series (fixes.sh).
+# $BUILD/patches/check     a fresh tree for patches-check (hard links),
+#                          check-fixes the same for fixes-check.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PDIR=$BUILD/patches
 PGIT=$PDIR/base.git
 PSRC=$REPO/harness/patches
 OUT=${OUT:-$REPO/out/patches}
+# patches-check.sh also checks the fixes series: its ref and its own tree.
+SERIES_REF=${SERIES_REF:-series}
+CHECK_DIR=${CHECK_DIR:-$PDIR/check}
 
 pgit() { git --git-dir="$PGIT" "$@"; }
 

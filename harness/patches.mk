@@ -30,3 +30,16 @@ patches-figures:
 .PHONY: docs-check
 docs-check: deps
 	@$(H)/docs-check.sh $(IMPL)
+
+# make fixes: the fixes series for v6.12's own workqueue.c (harness/fixes/)
+# in out/fixes/;  make fixes-check: git am on a pristine tree, a build after
+# every patch, checkpatch --strict and get_maintainer, as patches-check.
+.PHONY: fixes fixes-check
+fixes: deps
+	@FORMAT_PATCH_FLAGS='$(FORMAT_PATCH_FLAGS)' RESULTS='$(RESULTS)' $(H)/fixes.sh
+
+fixes-check: deps
+	@OUT=$(CURDIR)/out/fixes SERIES_REF=fixes CHECK_DIR=$(BUILD)/patches/check-fixes \
+		MAKE_TARGET=fixes BISECT=$(or $(BISECT),1) \
+		CHECKPATCH_FLAGS='--ignore UNKNOWN_COMMIT_ID' \
+		ALLOW_MISSING_FIGURES=$(ALLOW_MISSING_FIGURES) $(H)/patches-check.sh

@@ -516,4 +516,5 @@ def main():
             'harness/patches/figures.txt' % (MISSING, ', '.join(sorted(missing))))
 
 
-main()
+if __name__ == '__main__':
+    main()

@@ -7,7 +7,8 @@
 # replaced (never written through a link), so the base stays pristine.
 # Files are only replaced when their content changed, which keeps mtimes and
 # therefore incremental builds.  IMPL=mainline gets everything but our
-# kernel/workqueue.c and kernel/workqueue_internal.h.
+# kernel/workqueue.c and kernel/workqueue_internal.h; IMPL=fixed is
+# mainline plus our fixes to v6.12's kernel/workqueue.c (harness/fixes/).
 . "$(dirname "$0")/common.sh"
 set -e -o pipefail
 
@@ -49,7 +50,7 @@ install_file() {
 cd "$REPO"
 list=$(find kernel lib include tools/testing/selftests/workqueue Documentation/core-api \
 	    -type f 2>/dev/null | grep -v -e '~$' -e '\.orig$' -e '\.rej$' -e '/\.' | sort || true)
-if [ "$impl" = mainline ]; then
+if [ "$impl" != ours ]; then
 	list=$(printf '%s\n' "$list" | grep -v -x -e kernel/workqueue.c -e kernel/workqueue_internal.h || true)
 fi
 
@@ -70,6 +71,20 @@ for d in "$REPO"/harness/diffs/*.diff; do
 	patch -s -p1 -d "$scratch" --no-backup-if-mismatch <"$d" ||
 		die "build-time diff $(basename "$d") does not apply to the base"
 done
+# IMPL=fixed: v6.12's workqueue.c with the fixes series, in order.
+if [ "$impl" = fixed ]; then
+	for d in "$REPO"/harness/fixes/[0-9]*.diff; do
+		[ -f "$d" ] || continue
+		f=kernel/workqueue.c
+		if [ ! -f "$scratch/$f" ]; then
+			mkdir -p "$(dirname "$scratch/$f")"
+			cp "$BASE/$f" "$scratch/$f"
+			patched="$patched $f"
+		fi
+		patch -s -p1 -d "$scratch" --no-backup-if-mismatch <"$d" ||
+			die "fix $(basename "$d") does not apply to the base"
+	done
+fi
 
 # MAINTAINERS: our F: lines go into the existing WORKQUEUE entry.
 if [ -f "$REPO/MAINTAINERS" ]; then

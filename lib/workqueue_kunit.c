@@ -74,6 +74,13 @@ static bool v612_bugs;
 module_param(v612_bugs, bool, 0444);
 MODULE_PARM_DESC(v612_bugs, "also run the cases that v6.12 fails");
 
+/* Skip a case of that kind, unless asked for; kunit_skip() ends the case. */
+static void wqt_skip_v612_bug(struct kunit *test)
+{
+	if (!v612_bugs)
+		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
+}
+
 enum wqt_kind {
 	WQT_PLAIN,
 	WQT_DELAYED,
@@ -1366,6 +1373,132 @@ static void ordered_waits_for_sleeping_item(struct kunit *test)
 	KUNIT_EXPECT_GT(test, second->order, first->order);
 }
 
+/*
+ * apply_workqueue_attrs() with attributes that lack ->ordered, here a
+ * per-CPU scope: the workqueue stays ordered.  Items queued from two CPUs
+ * while the first one runs start one at a time in queueing order.  v6.12
+ * gives the workqueue a pwq per CPU and activates their items in turn,
+ * so the last item queued overtakes the one before it.
+ */
+static void ordered_stays_ordered_under_plain_attrs(struct kunit *test)
+{
+#if WQT_BUILTIN
+	struct workqueue_struct *wq = wqt_ordered_wq(test, 0);
+	struct wqt_ctx *ctx = test->priv;
+	struct workqueue_attrs *attrs;
+	struct wqt_item *items[4];
+	int cpus[ARRAY_SIZE(items)];
+	int i, ret;
+
+	wqt_skip_v612_bug(test);
+	wqt_need_cpus(test, 2);
+	attrs = wqt_attrs(test);
+	attrs->affn_scope = WQ_AFFN_CPU;
+	ret = wqt_apply(wq, attrs);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	/* from CPU a, b, b, a: the first holds the others back */
+	cpus[0] = cpumask_first(cpu_online_mask);
+	cpus[1] = wqt_other_cpu(cpus[0]);
+	cpus[2] = cpus[1];
+	cpus[3] = cpus[0];
+	for (i = 0; i < ARRAY_SIZE(items); i++) {
+		items[i] = wqt_item(test, WQT_PLAIN);
+		items[i]->block = !i;
+		KUNIT_ASSERT_TRUE(test, queue_work_on(cpus[i], wq, &items[i]->work));
+		if (!i)
+			WQT_ASSERT_STARTED(test, items[i]);
+	}
+	wqt_open(items[0]);
+	for (i = 0; i < ARRAY_SIZE(items); i++)
+		WQT_ASSERT_DONE(test, items[i]);
+	for (i = 0; i < ARRAY_SIZE(items); i++)
+		KUNIT_EXPECT_EQ_MSG(test, items[i]->order, i + 1, "item %d", i);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->max_running), 1);
+#else
+	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
+#endif
+}
+
+#if WQT_BUILTIN
+struct wqt_churn {
+	struct workqueue_struct *wq;
+	struct workqueue_attrs *attrs[2];
+	bool stop;
+	int applied;
+};
+
+/* Apply two sets of attributes in turn until told to stop. */
+static long wqt_fn_churn_attrs(void *data)
+{
+	struct wqt_churn *churn = data;
+	long ret = 0;
+
+	while (!READ_ONCE(churn->stop) && !ret) {
+		ret = wqt_apply(churn->wq, churn->attrs[churn->applied & 1]);
+		churn->applied++;
+		cond_resched();
+	}
+	return ret;
+}
+#endif
+
+/*
+ * An ordered workqueue whose attributes change while items are queued
+ * from CPU after CPU: every change installs a new pwq, and the items must
+ * still start in queueing order.  v6.12 picks the pwq from the per-CPU
+ * slots, which an attribute change replaces one at a time, so an item can
+ * land on the old pwq after the one before it went to the new one.  The
+ * window is short: this case may pass on v6.12, never fail on a fixed one.
+ */
+static void ordered_keeps_order_while_attrs_change(struct kunit *test)
+{
+#if WQT_BUILTIN
+	struct workqueue_struct *wq = wqt_ordered_wq(test, 0);
+	struct wqt_churn *churn = wqt_alloc(test, sizeof(*churn));
+	const int nr = 1000;
+	struct wqt_item **items = wqt_alloc(test, nr * sizeof(*items));
+	struct wqt_call *call;
+	int cpu = cpumask_first(cpu_online_mask);
+	unsigned long end;
+	long ret = -EIO;
+	int i, queued;
+
+	wqt_skip_v612_bug(test);
+	wqt_need_cpus(test, 2);
+	churn->wq = wq;
+	for (i = 0; i < 2; i++) {
+		churn->attrs[i] = wqt_attrs(test);
+		churn->attrs[i]->ordered = true;
+		churn->attrs[i]->nice = i;
+	}
+	for (i = 0; i < nr; i++)
+		items[i] = wqt_item(test, WQT_PLAIN);
+
+	call = wqt_async(test, -1, wqt_fn_churn_attrs, churn);
+	end = jiffies + 2 * HZ;
+	for (queued = 0; queued < nr && time_before(jiffies, end); queued++) {
+		KUNIT_EXPECT_TRUE(test, queue_work_on(cpu, wq, &items[queued]->work));
+		cpu = wqt_other_cpu(cpu);
+	}
+	WRITE_ONCE(churn->stop, true);
+	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	wqt_flush_wq(test, wq);
+	kunit_info(test, "%d items, %d attribute changes\n", queued, churn->applied);
+	for (i = 0; i < queued; i++) {
+		KUNIT_EXPECT_EQ(test, atomic_read(&items[i]->runs), 1);
+		if (items[i]->order != i + 1) {
+			KUNIT_FAIL(test, "item %d started as number %d",
+				   i, items[i]->order);
+			break;
+		}
+	}
+#else
+	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
+#endif
+}
+
 static void set_max_active_on_ordered_is_refused(struct kunit *test)
 {
 	struct workqueue_struct *wq = wqt_ordered_wq(test, 0);
@@ -2003,6 +2136,50 @@ static void flush_from_item_of_other_wq(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flusher->snap, 1);
 }
 
+/*
+ * flush_work() of an item that waits for max_active links a barrier
+ * behind it.  Cancelling the item leaves the barrier nothing to wait for,
+ * and the flush must return.  Here the active item that holds the
+ * cancelled one back runs in another pool, the one of a pwq that an
+ * attribute change replaced.  v6.12 moves the barrier to a pool that
+ * nobody wakes, and the flush never returns.
+ */
+static void flush_returns_after_cancel_of_waiting_item(struct kunit *test)
+{
+#if WQT_BUILTIN
+	struct workqueue_struct *wq = wqt_wq(test, WQ_UNBOUND, 1);
+	struct wqt_item *busy = wqt_item(test, WQT_PLAIN);
+	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
+	struct workqueue_attrs *attrs;
+	struct wqt_call *flush;
+	long ret = -EIO;
+
+	wqt_skip_v612_bug(test);
+	busy->block = true;
+	KUNIT_ASSERT_TRUE(test, queue_work(wq, &busy->work));
+	WQT_ASSERT_STARTED(test, busy);
+	/* another nice level, another pool for what is queued from now on */
+	attrs = wqt_attrs(test);
+	attrs->nice = 3;
+	ret = wqt_apply(wq, attrs);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	KUNIT_ASSERT_TRUE(test, queue_work(wq, &it->work));
+	flush = wqt_op_async(test, it, WQT_FLUSH);
+	KUNIT_ASSERT_TRUE_MSG(test, wqt_blocked(flush),
+			      "flush_work() of a waiting item did not wait");
+	KUNIT_EXPECT_TRUE(test, cancel_work(&it->work));
+	wqt_open(busy);
+	WQT_ASSERT_DONE(test, busy);
+	KUNIT_ASSERT_TRUE_MSG(test, wqt_join(test, flush, &ret),
+			      "flush_work() did not return after cancel_work()");
+	KUNIT_EXPECT_EQ(test, ret, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 0);
+#else
+	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
+#endif
+}
+
 /* ---------------------------------------------------------------------- */
 /* Cancel and disable                                                      */
 
@@ -2070,8 +2247,7 @@ static void cancel_work_sync_waits_across_ordered_pwq_change(struct kunit *test)
 	struct workqueue_attrs *attrs;
 	long ret;
 
-	if (!v612_bugs)
-		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
+	wqt_skip_v612_bug(test);
 	wqt_need_cpus(test, 2);
 	attrs = wqt_attrs(test);
 	/* one CPU of the default cpumask: another pool, hence a new pwq */
@@ -2985,8 +3161,7 @@ static void hotplug_unbound_pod_comes_back_with_its_cpu(struct kunit *test)
 	struct wqt_item *it;
 	int cpu, i, ret;
 
-	if (!v612_bugs)
-		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
+	wqt_skip_v612_bug(test);
 	/* the CPU wqt_cpu_down() takes must be one unbound work may use */
 	cpu = cpumask_last(cpu_online_mask);
 	if (!housekeeping_cpu(cpu, HK_TYPE_WQ) ||
@@ -3438,6 +3613,8 @@ static struct kunit_case wqt_reentrancy_cases[] = {
 static struct kunit_case wqt_ordering_cases[] = {
 	KUNIT_CASE(ordered_runs_one_at_a_time_in_order),
 	KUNIT_CASE(ordered_waits_for_sleeping_item),
+	KUNIT_CASE(ordered_stays_ordered_under_plain_attrs),
+	KUNIT_CASE_SLOW(ordered_keeps_order_while_attrs_change),
 	KUNIT_CASE(set_max_active_on_ordered_is_refused),
 	KUNIT_CASE(max_active_bounds_per_cpu_concurrency),
 	KUNIT_CASE(max_active_is_per_cpu),
@@ -3481,6 +3658,7 @@ static struct kunit_case wqt_flush_cases[] = {
 	KUNIT_CASE(flush_workqueue_ignores_later_items),
 	KUNIT_CASE(drain_workqueue_waits_for_chains),
 	KUNIT_CASE(flush_from_item_of_other_wq),
+	KUNIT_CASE(flush_returns_after_cancel_of_waiting_item),
 	{}
 };
 

@@ -17,13 +17,14 @@ WQS="wqtest_unbound wqtest_mem_reclaim"
 #   the pool; once the attributes changed no new item comes to that pool,
 #   so the flush never returns;
 # - shortlived: destroy_workqueue() of a WQ_MEM_RECLAIM workqueue whose
-#   pwq is still on the rescuer's mayday list (pools of one CPU are slow
-#   to get workers) warns "has the following busy pwq";
+#   rescuer never ran leaves its pwq on the mayday list (pools of one CPU
+#   are slow to get workers) and warns "has the following busy pwq";
 # - the ordered workqueue, whose pwq the global cpumask replaces: v6.12
 #   stalled it behind a lost barrier and, in another run, ran two of its
-#   items out of queueing order (probably because queueing reads the
-#   per-CPU pwq slots, which an attribute change replaces one at a time).
-# WQ_ATTRS_FULL=1 runs every workqueue and every operation.
+#   items out of queueing order (queueing reads the per-CPU pwq slots,
+#   which an attribute change replaces one at a time).
+# WQ_ATTRS_FULL=1 runs every workqueue and every operation; a v6.12 with
+# fixes for those bugs must pass it.
 OPS=queue,queue_on,delayed,mod_delayed,cancel,cancel_sync,flush_wq,disable
 OPS=$OPS,requeue
 TYPES=percpu,unbound,highpri,bh,bh_highpri,freezable,mem_reclaim
