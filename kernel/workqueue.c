@@ -2284,6 +2284,27 @@ static bool rescue_pwq(struct worker *rescuer, struct pool_workqueue *pwq)
 }
 
 /*
+ * Put the pwqs that send_mayday() pinned for a rescuer that is gone without
+ * serving them: kthread_stop() before its first run means rescuer_thread()
+ * is never called.  wq->rescuer is NULL, so no more come.
+ */
+static void drop_maydays(struct workqueue_struct *wq)
+{
+	struct pool_workqueue *pwq;
+
+	raw_spin_lock_irq(&wq_mayday_lock);
+	while ((pwq = list_first_entry_or_null(&wq->maydays,
+					       struct pool_workqueue,
+					       mayday_node))) {
+		list_del_init(&pwq->mayday_node);
+		raw_spin_unlock_irq(&wq_mayday_lock);
+		put_pwq_unlocked(pwq);
+		raw_spin_lock_irq(&wq_mayday_lock);
+	}
+	raw_spin_unlock_irq(&wq_mayday_lock);
+}
+
+/*
  * A WQ_MEM_RECLAIM workqueue's rescuer.  When a pool can't create workers,
  * possibly because creating one needs memory that only its items would
  * free, the mayday timer hands the pool's pwqs of such workqueues to their
@@ -4198,9 +4219,10 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	drain_workqueue(wq);
 
 	/*
-	 * No more maydays; the rescuer empties the list and exits.  Under
-	 * wq->mutex too, for apply_wqattrs_commit() of a global re-apply that
-	 * began before __WQ_DESTROYING was set.
+	 * No more maydays; the rescuer empties the list and exits, or
+	 * drop_maydays() does if it never ran.  Under wq->mutex too, for
+	 * apply_wqattrs_commit() of a global re-apply that began before
+	 * __WQ_DESTROYING was set.
 	 */
 	mutex_lock(&wq->mutex);
 	raw_spin_lock_irq(&wq_mayday_lock);
@@ -4211,6 +4233,7 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	if (rescuer) {
 		kthread_stop(rescuer->task);
 		kfree(rescuer);
+		drop_maydays(wq);
 	}
 
 	/* the locks make pending put_pwq() callers finish first */

@@ -1421,48 +1421,58 @@ static void ordered_stays_ordered_under_plain_attrs(struct kunit *test)
 }
 
 #if WQT_BUILTIN
+#define WQT_PAIRS		512
+#define WQT_PAIRS_IN_FLIGHT	8
+
 struct wqt_churn {
 	struct workqueue_struct *wq;
 	struct workqueue_attrs *attrs[2];
 	bool stop;
+	int queued;			/* pairs queued so far */
 	int applied;
 };
 
-/* Apply two sets of attributes in turn until told to stop. */
+/*
+ * Apply two sets of attributes in turn until told to stop, one change for
+ * every few pairs queued: faster, the pairs would mostly wait for pwqs to
+ * drain instead of being queued while a change is committed.
+ */
 static long wqt_fn_churn_attrs(void *data)
 {
 	struct wqt_churn *churn = data;
 	long ret = 0;
 
 	while (!READ_ONCE(churn->stop) && !ret) {
+		if (READ_ONCE(churn->queued) < churn->applied * 4) {
+			cond_resched();
+			continue;
+		}
 		ret = wqt_apply(churn->wq, churn->attrs[churn->applied & 1]);
 		churn->applied++;
-		cond_resched();
 	}
 	return ret;
 }
 #endif
 
 /*
- * An ordered workqueue whose attributes change while items are queued
- * from CPU after CPU: every change installs a new pwq, and the items must
- * still start in queueing order.  v6.12 picks the pwq from the per-CPU
- * slots, which an attribute change replaces one at a time, so an item can
- * land on the old pwq after the one before it went to the new one.  The
- * window is short: this case may pass on v6.12, never fail on a fixed one.
+ * An ordered workqueue whose attributes change while pairs of items are
+ * queued from two CPUs: every change installs a new pwq, and the items of
+ * each pair must still start in queueing order.  v6.12 picks the pwq from
+ * the per-CPU slots, which an attribute change replaces one at a time, so
+ * the second item can land on the old pwq after the first went to the
+ * new one.  The window is short: this case may pass on v6.12, never fail
+ * on a fixed one.
  */
 static void ordered_keeps_order_while_attrs_change(struct kunit *test)
 {
 #if WQT_BUILTIN
 	struct workqueue_struct *wq = wqt_ordered_wq(test, 0);
 	struct wqt_churn *churn = wqt_alloc(test, sizeof(*churn));
-	const int nr = 1000;
-	struct wqt_item **items = wqt_alloc(test, nr * sizeof(*items));
+	struct wqt_item **items = wqt_alloc(test, 2 * WQT_PAIRS * sizeof(*items));
+	int cpus[2], i, pairs, reordered = 0;
 	struct wqt_call *call;
-	int cpu = cpumask_first(cpu_online_mask);
 	unsigned long end;
 	long ret = -EIO;
-	int i, queued;
 
 	wqt_skip_v612_bug(test);
 	wqt_need_cpus(test, 2);
@@ -1472,28 +1482,32 @@ static void ordered_keeps_order_while_attrs_change(struct kunit *test)
 		churn->attrs[i]->ordered = true;
 		churn->attrs[i]->nice = i;
 	}
-	for (i = 0; i < nr; i++)
+	/* a commit replaces the slot of the first CPU before the last's */
+	cpus[0] = cpumask_first(cpu_online_mask);
+	cpus[1] = cpumask_last(cpu_online_mask);
+	for (i = 0; i < 2 * WQT_PAIRS; i++)
 		items[i] = wqt_item(test, WQT_PLAIN);
 
 	call = wqt_async(test, -1, wqt_fn_churn_attrs, churn);
 	end = jiffies + 2 * HZ;
-	for (queued = 0; queued < nr && time_before(jiffies, end); queued++) {
-		KUNIT_EXPECT_TRUE(test, queue_work_on(cpu, wq, &items[queued]->work));
-		cpu = wqt_other_cpu(cpu);
+	for (pairs = 0; pairs < WQT_PAIRS && time_before(jiffies, end); pairs++) {
+		for (i = 0; i < 2; i++)
+			KUNIT_ASSERT_TRUE(test, queue_work_on(cpus[i], wq,
+							      &items[2 * pairs + i]->work));
+		WRITE_ONCE(churn->queued, pairs + 1);
+		if (pairs >= WQT_PAIRS_IN_FLIGHT)
+			WQT_ASSERT_DONE(test, items[2 * (pairs - WQT_PAIRS_IN_FLIGHT) + 1]);
 	}
 	WRITE_ONCE(churn->stop, true);
 	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	wqt_flush_wq(test, wq);
-	kunit_info(test, "%d items, %d attribute changes\n", queued, churn->applied);
-	for (i = 0; i < queued; i++) {
-		KUNIT_EXPECT_EQ(test, atomic_read(&items[i]->runs), 1);
-		if (items[i]->order != i + 1) {
-			KUNIT_FAIL(test, "item %d started as number %d",
-				   i, items[i]->order);
-			break;
-		}
-	}
+	for (i = 0; i < pairs; i++)
+		if (items[2 * i]->order > items[2 * i + 1]->order)
+			reordered++;
+	kunit_info(test, "%d pairs, %d attribute changes, %d pairs out of order\n",
+		   pairs, churn->applied, reordered);
+	KUNIT_EXPECT_EQ(test, reordered, 0);
 #else
 	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
 #endif
@@ -2155,11 +2169,18 @@ static void flush_returns_after_cancel_of_waiting_item(struct kunit *test)
 	long ret = -EIO;
 
 	wqt_skip_v612_bug(test);
+	/*
+	 * Two nice levels, two pools, the second for what is queued after
+	 * the second change.  Both pools are made alike so that they count
+	 * against the same node's max_active.
+	 */
+	attrs = wqt_attrs(test);
+	attrs->nice = 2;
+	ret = wqt_apply(wq, attrs);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	busy->block = true;
 	KUNIT_ASSERT_TRUE(test, queue_work(wq, &busy->work));
 	WQT_ASSERT_STARTED(test, busy);
-	/* another nice level, another pool for what is queued from now on */
-	attrs = wqt_attrs(test);
 	attrs->nice = 3;
 	ret = wqt_apply(wq, attrs);
 	KUNIT_ASSERT_EQ(test, ret, 0);
@@ -3148,6 +3169,54 @@ static long wqt_fn_work_on_cpu(void *data)
 	return work_on_cpu(c->cpu, wqt_on_cpu_fn, &c->on);
 }
 
+#if WQT_BUILTIN
+/* a pod per CPU, and workers that stay in it */
+static struct workqueue_attrs *wqt_strict_cpu_attrs(struct kunit *test)
+{
+	struct workqueue_attrs *attrs = wqt_attrs(test);
+
+	cpumask_copy(attrs->cpumask, cpu_possible_mask);
+	attrs->affn_scope = WQ_AFFN_CPU;
+	attrs->affn_strict = true;
+	return attrs;
+}
+#endif
+
+/*
+ * A strict per-CPU scope keeps each pod's workers on its CPU, also after
+ * another CPU went down and came back.  v6.12 lets the workers of every
+ * strict pool run on all online CPUs once any CPU comes online.
+ */
+static void hotplug_strict_pod_workers_stay_in_pod(struct kunit *test)
+{
+#if WQT_BUILTIN
+	struct workqueue_struct *wq = wqt_wq(test, WQ_UNBOUND, 0);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct wqt_item *it;
+	int i, ret;
+
+	wqt_skip_v612_bug(test);
+	if (!housekeeping_cpu(cpu, HK_TYPE_WQ) ||
+	    !housekeeping_cpu(cpu, HK_TYPE_DOMAIN))
+		kunit_skip(test, "CPU %d is isolated from unbound work", cpu);
+	ret = wqt_apply(wq, wqt_strict_cpu_attrs(test));
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	for (i = 0; i < 2; i++) {
+		if (i)
+			wqt_cpu_up(test, wqt_cpu_down(test));
+		it = wqt_item(test, WQT_PLAIN);
+		KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, wq, &it->work));
+		WQT_ASSERT_DONE(test, it);
+		KUNIT_EXPECT_EQ_MSG(test, it->cpu, cpu, "round %d", i);
+		KUNIT_EXPECT_TRUE_MSG(test, it->pinned,
+				      "round %d: the worker may leave CPU %d", i, cpu);
+	}
+#else
+	kunit_skip(test, "apply_workqueue_attrs() is not exported to modules");
+#endif
+}
+
 /*
  * Attributes applied while a CPU is down, then the CPU comes back: items
  * queued for it on a strict per-CPU scope run on it, as the scope says.
@@ -3167,10 +3236,7 @@ static void hotplug_unbound_pod_comes_back_with_its_cpu(struct kunit *test)
 	if (!housekeeping_cpu(cpu, HK_TYPE_WQ) ||
 	    !housekeeping_cpu(cpu, HK_TYPE_DOMAIN))
 		kunit_skip(test, "CPU %d is isolated from unbound work", cpu);
-	attrs = wqt_attrs(test);
-	cpumask_copy(attrs->cpumask, cpu_possible_mask);
-	attrs->affn_scope = WQ_AFFN_CPU;
-	attrs->affn_strict = true;
+	attrs = wqt_strict_cpu_attrs(test);
 
 	KUNIT_ASSERT_EQ(test, wqt_cpu_down(test), cpu);
 	ret = wqt_apply(wq, attrs);
@@ -3709,6 +3775,7 @@ static struct kunit_case wqt_hotplug_cases[] = {
 	KUNIT_CASE(hotplug_cancel_across_cpu_down),
 	KUNIT_CASE(hotplug_work_on_cpu_safe_refuses_offline_cpu),
 	KUNIT_CASE(hotplug_unbound_pod_comes_back_with_its_cpu),
+	KUNIT_CASE(hotplug_strict_pod_workers_stay_in_pod),
 	{}
 };
 
