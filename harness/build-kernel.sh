@@ -20,7 +20,9 @@ mkdir -p "$obj"
 exec 9>"$obj.lock"
 flock 9
 
-kmake() { make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+KCFLAGS=$(kcflags)
+kmake() { make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+	KCFLAGS="$KCFLAGS" "$@"; }
 
 # Our test modules are only configured once their source is in the repo.
 missing_modules() {

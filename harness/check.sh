@@ -35,12 +35,12 @@ if [ -n "$out" ]; then printf '%s\n' "$out"; fail=1; else echo "  clean"; fi
 say "sparse (C=2) and W=1"
 objs=$(printf '%s\n' $files | grep '\.c$' | sed 's/\.c$/.o/')
 log=$obj/check.log
-make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" C=2 W=1 $objs >"$log" 2>&1 ||
+make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" KCFLAGS="$(kcflags)" C=2 W=1 $objs >"$log" 2>&1 ||
 	{ echo "  build of $objs failed"; fail=1; }
 out=$(grep -E 'warning:|error:' "$log" | grep -E "$(printf '%s\n' $files | paste -sd'|')")
 if [ -n "$out" ]; then printf '%s\n' "$out"; fail=1; else echo "  clean"; fi
 # Put the objects back to the normal flags for the next incremental build.
-make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" $objs >/dev/null 2>&1
+make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" KCFLAGS="$(kcflags)" $objs >/dev/null 2>&1
 
 if [ "$impl" = ours ]; then
 	say "exports: ours against v6.12"

@@ -26,6 +26,28 @@ timed() {
 	return $rc
 }
 
+# KCFLAGS for every kernel the harness builds: -fno-peephole2 if gcc fails
+# harness/cc-probe.c (GCC PR target/107404, which Debian 12's gcc-12
+# miscompiles v6.12's unbound_wq_update_pwq() with; see the probe).  The
+# answer is kept per compiler version in $BUILD/.cc-probe.
+kcflags() {
+	local dir=$BUILD/.cc-probe ver
+	ver=$(gcc --version 2>/dev/null | head -n 1)
+	if [ "$(cat "$dir/version" 2>/dev/null)" != "$ver" ]; then
+		mkdir -p "$dir"
+		if ! gcc -O2 -o "$dir/probe" "$REPO/harness/cc-probe.c" 2>"$dir/log"; then
+			echo >"$dir/flags"
+		elif "$dir/probe"; then
+			echo >"$dir/flags"
+		else
+			echo -fno-peephole2 >"$dir/flags"
+			say "$ver miscompiles harness/cc-probe.c (GCC PR 107404): kernels get -fno-peephole2"
+		fi
+		echo "$ver" >"$dir/version"
+	fi
+	cat "$dir/flags"
+}
+
 check_impl() {
 	case "$1" in
 	mainline|fixed) ;;

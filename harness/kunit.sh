@@ -28,6 +28,8 @@ fi
 # ours must pass them (see v612_bugs there).
 extra=()
 [ "$impl" != mainline ] && extra=(--kernel_args workqueue_kunit.v612_bugs=1)
+kcf=$(kcflags)
+[ -n "$kcf" ] && extra+=(--make_options "KCFLAGS=$kcf")
 
 exec 9>"$tree/.kunit.lock"
 flock 9
