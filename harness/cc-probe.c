@@ -14,7 +14,8 @@
  */
 unsigned long g = 0xf;
 
-__attribute__((noipa)) unsigned long and_or_g(unsigned long a)
+__attribute__((noipa))
+unsigned long and_or_g(unsigned long a)
 {
 	unsigned long r = a & g;
 
@@ -22,8 +23,8 @@ __attribute__((noipa)) unsigned long and_or_g(unsigned long a)
 }
 
 /* leaves 1 in the register the broken code reads */
-__attribute__((noipa)) unsigned long pass(unsigned long a, unsigned long b,
-					 unsigned long c)
+__attribute__((noipa))
+unsigned long pass(unsigned long a, unsigned long b, unsigned long c)
 {
 	(void)b;
 	(void)c;

@@ -6,8 +6,8 @@ per patch, written with `git format-patch` into out/fixes/.
 harness/fixes/NN-name.diff is a fix, a diff of kernel/workqueue.c against the
 base plus the fixes before it; NN-name.txt is its changelog (subject, blank
 line, body with its tags).  00-cover.txt is the cover letter, figures.txt
-fills its @name@ figures as in harness/patches.  Run by fixes.sh, which sets
-the environment that patches.py documents, plus FIXES_REF."""
+fills its @name@ figures as in harness/patches.  Run by `patches.sh fixes`,
+which sets the environment that patches.py documents."""
 import glob
 import os
 import shlex
@@ -17,21 +17,17 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from patches import die, fill, read_figures, results_summary, run, say  # noqa: E402
+from patches import (die, fill, read_figures, results_summary,  # noqa: E402
+                     scratch_git, say)
 
 TARGET = 'kernel/workqueue.c'
 
 
 def main():
     repo, base, pgit, out = (os.environ[k] for k in ('REPO', 'BASE', 'PGIT', 'OUT'))
-    ref = os.environ.get('FIXES_REF', 'fixes')
+    ref = 'fixes'
     src = os.path.join(repo, 'harness/fixes')
-    env = dict(os.environ, GIT_DIR=pgit, GIT_INDEX_FILE=pgit + '/fixes.index',
-               GIT_AUTHOR_DATE=os.environ['PATCH_DATE'],
-               GIT_COMMITTER_DATE=os.environ['PATCH_DATE'])
-
-    def git(*args, data=None):
-        return run(['git'] + list(args), data=data, env=env).strip()
+    git = scratch_git(pgit, 'fixes.index')
 
     diffs = sorted(glob.glob(os.path.join(src, '[0-9][0-9]-*.diff')))
     if not diffs:

@@ -6,7 +6,7 @@
 # $BUILD/patches/base.git  bare repository; refs/heads/base is the pristine
 #                          base (Debian's linux-source-6.12 as unpacked by
 #                          prepare-tree.sh), refs/heads/series our series.
-#                          refs/heads/fixes the fixes series (fixes.sh).
+#                          refs/heads/fixes the fixes series (patches.sh fixes).
 # $BUILD/patches/check     a fresh tree for patches-check (hard links),
 #                          check-fixes the same for fixes-check.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -36,7 +36,7 @@ docs-check: deps
 # every patch, checkpatch --strict and get_maintainer, as patches-check.
 .PHONY: fixes fixes-check
 fixes: deps
-	@FORMAT_PATCH_FLAGS='$(FORMAT_PATCH_FLAGS)' RESULTS='$(RESULTS)' $(H)/fixes.sh
+	@FORMAT_PATCH_FLAGS='$(FORMAT_PATCH_FLAGS)' RESULTS='$(RESULTS)' $(H)/patches.sh fixes
 
 fixes-check: deps
 	@OUT=$(CURDIR)/out/fixes SERIES_REF=fixes CHECK_DIR=$(BUILD)/patches/check-fixes \

@@ -42,6 +42,18 @@ def run(cmd, data=None, env=None, cwd=None):
     return p.stdout
 
 
+def scratch_git(pgit, index):
+    """git on the scratch repository, with a private index and the dates
+    of PATCH_DATE."""
+    env = dict(os.environ, GIT_DIR=pgit, GIT_INDEX_FILE=os.path.join(pgit, index),
+               GIT_AUTHOR_DATE=os.environ['PATCH_DATE'],
+               GIT_COMMITTER_DATE=os.environ['PATCH_DATE'])
+
+    def git(*args, data=None):
+        return run(['git'] + list(args), data=data, env=env).strip()
+    return git
+
+
 # ---------------------------------------------------------------------------
 # Splitting a build-time diff by Kconfig symbol.
 #
@@ -345,12 +357,7 @@ def main():
 
     repo, base, pgit, out = (os.environ[k] for k in ('REPO', 'BASE', 'PGIT', 'OUT'))
     psrc = os.path.join(repo, 'harness/patches')
-    env = dict(os.environ, GIT_DIR=pgit, GIT_INDEX_FILE=pgit + '/series.index',
-               GIT_AUTHOR_DATE=os.environ['PATCH_DATE'],
-               GIT_COMMITTER_DATE=os.environ['PATCH_DATE'])
-
-    def git(*args, data=None):
-        return run(['git'] + list(args), data=data, env=env).strip()
+    git = scratch_git(pgit, 'series.index')
 
     steps = read_series(psrc)
 

@@ -54,13 +54,15 @@ if [ "$impl" != ours ]; then
 	list=$(printf '%s\n' "$list" | grep -v -x -e kernel/workqueue.c -e kernel/workqueue_internal.h || true)
 fi
 
-# Base files changed by small build-time diffs: patch a scratch copy of the
-# pristine file, then install the result.
+# Base files changed by small build-time diffs, and for IMPL=fixed by the
+# fixes series (in order, after them): patch a scratch copy of the pristine
+# file, then install the result.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 patched=
-for d in "$REPO"/harness/diffs/*.diff; do
-	[ -f "$d" ] || continue
+diffs=$(ls "$REPO"/harness/diffs/*.diff 2>/dev/null || true)
+[ "$impl" = fixed ] && diffs="$diffs $(ls "$REPO"/harness/fixes/[0-9]*.diff)"
+for d in $diffs; do
 	for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$d"); do
 		if [ ! -f "$scratch/$f" ]; then
 			mkdir -p "$(dirname "$scratch/$f")"
@@ -69,22 +71,8 @@ for d in "$REPO"/harness/diffs/*.diff; do
 		fi
 	done
 	patch -s -p1 -d "$scratch" --no-backup-if-mismatch <"$d" ||
-		die "build-time diff $(basename "$d") does not apply to the base"
+		die "$(basename "$d") does not apply to the base (plus the diffs before it)"
 done
-# IMPL=fixed: v6.12's workqueue.c with the fixes series, in order.
-if [ "$impl" = fixed ]; then
-	for d in "$REPO"/harness/fixes/[0-9]*.diff; do
-		[ -f "$d" ] || continue
-		f=kernel/workqueue.c
-		if [ ! -f "$scratch/$f" ]; then
-			mkdir -p "$(dirname "$scratch/$f")"
-			cp "$BASE/$f" "$scratch/$f"
-			patched="$patched $f"
-		fi
-		patch -s -p1 -d "$scratch" --no-backup-if-mismatch <"$d" ||
-			die "fix $(basename "$d") does not apply to the base"
-	done
-fi
 
 # MAINTAINERS: our F: lines go into the existing WORKQUEUE entry.
 if [ -f "$REPO/MAINTAINERS" ]; then

@@ -1425,6 +1425,7 @@ static void ordered_stays_ordered_under_plain_attrs(struct kunit *test)
 #define WQT_PAIRS_IN_FLIGHT	8
 
 struct wqt_churn {
+	struct wqt_ctx *ctx;		/* ->stop ends the churn too */
 	struct workqueue_struct *wq;
 	struct workqueue_attrs *attrs[2];
 	bool stop;
@@ -1433,16 +1434,17 @@ struct wqt_churn {
 };
 
 /*
- * Apply two sets of attributes in turn until told to stop, one change for
- * every few pairs queued: faster, the pairs would mostly wait for pwqs to
- * drain instead of being queued while a change is committed.
+ * Apply two sets of attributes in turn until told to stop, or the case
+ * ends (an assertion failed), one change for every few pairs queued:
+ * faster, the pairs would mostly wait for pwqs to drain instead of being
+ * queued while a change is committed.
  */
 static long wqt_fn_churn_attrs(void *data)
 {
 	struct wqt_churn *churn = data;
 	long ret = 0;
 
-	while (!READ_ONCE(churn->stop) && !ret) {
+	while (!READ_ONCE(churn->stop) && !READ_ONCE(churn->ctx->stop) && !ret) {
 		if (READ_ONCE(churn->queued) < churn->applied * 4) {
 			cond_resched();
 			continue;
@@ -1476,6 +1478,7 @@ static void ordered_keeps_order_while_attrs_change(struct kunit *test)
 
 	wqt_skip_v612_bug(test);
 	wqt_need_cpus(test, 2);
+	churn->ctx = test->priv;
 	churn->wq = wq;
 	for (i = 0; i < 2; i++) {
 		churn->attrs[i] = wqt_attrs(test);
