@@ -18,15 +18,17 @@ TIMEOUT ?= 900
 H := $(CURDIR)/harness
 export BUILD JOBS REPO := $(CURDIR)
 
-.PHONY: help deps tree build kunit kselftest run shell test check clean boot-defconfig
+.PHONY: help deps tree build kunit kselftest run shell test check check-matrix clean \
+	boot-defconfig
 
 help:
 	@echo 'make run        build IMPL (default: $(IMPL)) and boot it: a shell on a terminal,'
 	@echo '                a scripted tour otherwise'
 	@echo 'make test       KUnit (kunit.py) and kselftests, plain and debug configs, for'
 	@echo '                TEST_IMPLS="$(TEST_IMPLS)"; summary table, "N passed, N failed"'
-	@echo 'make check      checkpatch --strict, kernel-doc, sparse and W=1 on our files'
-	@echo 'make build      build one kernel: IMPL=mainline|fixed|ours CONFIG=qemu|debug|defconfig'
+	@echo 'make check      checkpatch --strict, kernel-doc, then W=1, sparse and -Werror on'
+	@echo '                our files in 5 configurations;  make check-matrix: in 12'
+	@echo 'make build      build one kernel: IMPL=mainline|fixed|ours CONFIG=qemu|debug|rt|defconfig'
 	@echo 'make boot-defconfig  x86_64 defconfig + QEMU fragment, IMPL=ours, booted to'
 	@echo '                the tour (opt-in: a full defconfig build takes 20-35 minutes)'
 	@echo 'make kunit      KUnit suites for IMPL;  make kselftest: kselftests for IMPL/CONFIG'
@@ -71,6 +73,9 @@ test: deps
 
 check: deps
 	@$(H)/check.sh $(IMPL)
+
+check-matrix: deps
+	@CHECK_CONFIGS="$(or $(CHECK_CONFIGS),all)" $(H)/check.sh $(IMPL)
 
 clean:
 	rm -rf $(BUILD) out

@@ -34,13 +34,14 @@ missing_modules() {
 	done
 }
 
-# qemu and debug start from allnoconfig; defconfig is x86_64_defconfig (the
+# qemu, debug and rt start from allnoconfig; defconfig is x86_64_defconfig (the
 # drivers a real machine has, many of which queue work at boot) plus the
 # same QEMU fragment.
 base=allnoconfig
 frags="$REPO/harness/configs/qemu.config"
 case $config in
 debug) frags="$frags $REPO/harness/configs/debug.config" ;;
+rt) frags="$frags $REPO/harness/configs/rt.config" ;;
 defconfig) base=defconfig ;;
 esac
 stamp="$obj/.wq-config"

@@ -1,15 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # check.sh IMPL: the checks every reviewer runs first, on our files only:
-# checkpatch --strict, kernel-doc, sparse (C=2) and W=1.
+# checkpatch --strict, kernel-doc, the exports against v6.12's, then W=1,
+# sparse and -Werror in the configurations of CHECK_CONFIGS (default
+# CHECK_FAST; `make check-matrix` builds them all, see check-matrix.sh).
 . "$(dirname "$0")/common.sh"
 set -o pipefail
 
 impl=$1
 check_impl "$impl"
-"$REPO/harness/build-kernel.sh" "$impl" qemu >/dev/null || die "build failed; run make build"
+"$REPO/harness/prepare-tree.sh" "$impl" >/dev/null || die "could not prepare tree-$impl"
 tree=$(tree_of "$impl")
-obj=$(obj_of "$impl" qemu)
 cd "$REPO"
 files=$(ls kernel/workqueue.c kernel/workqueue_internal.h lib/workqueue_kunit.c \
 	   lib/test_workqueue.c lib/test_workqueue_bench.c 2>/dev/null)
@@ -32,15 +33,8 @@ say "kernel-doc -none"
 out=$(perl "$tree/scripts/kernel-doc" -none $files 2>&1)
 if [ -n "$out" ]; then printf '%s\n' "$out"; fail=1; else echo "  clean"; fi
 
-say "sparse (C=2) and W=1"
-objs=$(printf '%s\n' $files | grep '\.c$' | sed 's/\.c$/.o/')
-log=$obj/check.log
-make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" KCFLAGS="$(kcflags)" C=2 W=1 $objs >"$log" 2>&1 ||
-	{ echo "  build of $objs failed"; fail=1; }
-out=$(grep -E 'warning:|error:' "$log" | grep -E "$(printf '%s\n' $files | paste -sd'|')")
-if [ -n "$out" ]; then printf '%s\n' "$out"; fail=1; else echo "  clean"; fi
-# Put the objects back to the normal flags for the next incremental build.
-make -C "$tree" O="$obj" ARCH=x86_64 CC="ccache gcc" KCFLAGS="$(kcflags)" $objs >/dev/null 2>&1
+say "W=1, sparse, -Werror: ${CHECK_CONFIGS:-$CHECK_FAST}"
+IMPL=$impl "$REPO/harness/check-matrix.sh" ${CHECK_CONFIGS:-$CHECK_FAST} || fail=1
 
 if [ "$impl" = ours ]; then
 	say "exports: ours against v6.12"

@@ -61,10 +61,14 @@ check_impl() {
 
 check_config() {
 	case "$1" in
-	qemu|debug|defconfig) ;;
-	*) die "unknown CONFIG '$1' (use CONFIG=qemu, debug or defconfig)" ;;
+	qemu|debug|defconfig|rt) ;;
+	*) die "unknown CONFIG '$1' (use CONFIG=qemu, debug, rt or defconfig)" ;;
 	esac
 }
+
+# The configurations `make check` builds our files in: the ones that
+# found something once, and quick to prepare (see check-matrix.sh).
+CHECK_FAST=${CHECK_FAST:-qemu wq-all allnoconfig i386 rt}
 
 tree_of() { echo "$BUILD/tree-$1"; }
 obj_of() { echo "$BUILD/tree-$1/.obj-$2"; }

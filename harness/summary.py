@@ -21,11 +21,11 @@ def count(suite, impl, status):
     c[{'PASS': 0, 'FAIL': 1, 'SKIP': 2}.get(status, 1)] += 1
 
 
-def walk(group, impl, suite=None):
+def walk(group, impl, prefix, suite=None):
     for case in group.get('test_cases', []):
-        count('kunit/' + (suite or group['name']), impl, case['status'])
+        count(prefix + '/' + (suite or group['name']), impl, case['status'])
     for sub in group.get('sub_groups', []):
-        walk(sub, impl, sub['name'] if suite is None else suite)
+        walk(sub, impl, prefix, sub['name'] if suite is None else suite)
 
 
 stages = {}
@@ -35,10 +35,11 @@ if os.path.exists(os.path.join(res, 'status')):
         stages[(name, impl)] = (st, secs)
 
 for impl in impls:
-    path = os.path.join(res, 'kunit-%s.json' % impl)
-    if os.path.exists(path):
-        walk(json.load(open(path)), impl)
-    for config in ('qemu', 'debug'):
+    for kind in ('', '-rt'):
+        path = os.path.join(res, 'kunit-%s%s.json' % (impl, kind))
+        if os.path.exists(path):
+            walk(json.load(open(path)), impl, 'kunit' + kind)
+    for config in ('qemu', 'debug', 'rt'):
         path = os.path.join(res, 'kselftest-%s-%s.log' % (impl, config))
         if not os.path.exists(path):
             continue

@@ -1322,7 +1322,7 @@ void wq_worker_tick(struct task_struct *task)
 	if ((worker->flags & WORKER_NOT_RUNNING) || READ_ONCE(worker->sleeping))
 		return;
 	if (task->se.sum_exec_runtime - worker->current_at <
-	    thresh * NSEC_PER_USEC)
+	    (u64)thresh * NSEC_PER_USEC)
 		return;
 
 	raw_spin_lock(&pool->lock);

@@ -70,6 +70,7 @@
  * asked for (workqueue_kunit.v612_bugs=1 on the command line of a built-in
  * suite).
  */
+#if WQT_BUILTIN
 static bool v612_bugs;
 module_param(v612_bugs, bool, 0444);
 MODULE_PARM_DESC(v612_bugs, "also run the cases that v6.12 fails");
@@ -80,6 +81,7 @@ static void wqt_skip_v612_bug(struct kunit *test)
 	if (!v612_bugs)
 		kunit_skip(test, "v6.12 fails this; workqueue_kunit.v612_bugs=1 runs it");
 }
+#endif
 
 enum wqt_kind {
 	WQT_PLAIN,
@@ -870,7 +872,7 @@ static void wqt_hook_queue_peer_and_spin(struct wqt_item *it)
 	u64 end;
 
 	queue_work_on(raw_smp_processor_id(), peer->wq, &peer->work);
-	end = ktime_get_ns() + it->arg * NSEC_PER_USEC;
+	end = ktime_get_ns() + (u64)it->arg * NSEC_PER_USEC;
 	while (!completion_done(&peer->started) && ktime_get_ns() < end)
 		cond_resched();
 	it->result = completion_done(&peer->started);
@@ -885,7 +887,7 @@ static void wqt_hook_record_flag(struct wqt_item *it)
 /* Spin (BH items) until the case sets ctx->flag, for five seconds at most. */
 static void wqt_hook_spin_until_flag(struct wqt_item *it)
 {
-	u64 end = ktime_get_ns() + 5 * NSEC_PER_SEC;
+	u64 end = ktime_get_ns() + 5ULL * NSEC_PER_SEC;
 
 	while (!READ_ONCE(it->ctx->flag) && ktime_get_ns() < end)
 		cpu_relax();
