@@ -1915,14 +1915,29 @@ static void mod_delayed_work_on_queued_item(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 1);
 }
 
+/*
+ * The item waits behind a plug (max_active 1) so that it cannot finish
+ * before flush_work() looks at it.  Without the plug a preemptible kernel
+ * may run it in between, and the flush then rightly finds it idle.
+ */
 static void flush_delayed_work_runs_it_now(struct kunit *test)
 {
-	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
+	struct workqueue_struct *wq = wqt_wq(test, 0, 1);
+	int cpu = cpumask_first(cpu_online_mask);
 	struct wqt_item *it = wqt_item(test, WQT_DELAYED);
+	struct wqt_item *plug;
+	struct wqt_call *call;
+	long ret = -EIO;
 
 	KUNIT_EXPECT_FALSE(test, wqt_op(test, it, WQT_FLUSH_DELAYED));
-	KUNIT_ASSERT_TRUE(test, queue_delayed_work(wq, &it->dwork, 600 * HZ));
-	KUNIT_EXPECT_TRUE(test, wqt_op(test, it, WQT_FLUSH_DELAYED));
+	plug = wqt_plug(test, wq, cpu);
+	KUNIT_ASSERT_TRUE(test, queue_delayed_work_on(cpu, wq, &it->dwork, 600 * HZ));
+	call = wqt_op_async(test, it, WQT_FLUSH_DELAYED);
+	KUNIT_EXPECT_TRUE(test, wqt_blocked(call));
+	KUNIT_EXPECT_EQ(test, atomic_read(&it->runs), 0);
+	wqt_open(plug);
+	KUNIT_ASSERT_TRUE(test, wqt_join(test, call, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 1);
 	KUNIT_EXPECT_EQ(test, it->snap, 1);
 	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&it->dwork));
 	KUNIT_EXPECT_FALSE(test, wqt_op(test, it, WQT_FLUSH_DELAYED));
