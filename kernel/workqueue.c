@@ -1719,6 +1719,13 @@ static void insert_work(struct pool_workqueue *pwq, struct work_struct *work,
 	kasan_record_aux_stack_noalloc(work);
 }
 
+/* an ordered unbound wq: one pwq, reached through wq->dfl_pwq */
+static bool wq_is_ordered_unbound(struct workqueue_struct *wq)
+{
+	return (wq->flags & (WQ_UNBOUND | __WQ_ORDERED)) ==
+		(WQ_UNBOUND | __WQ_ORDERED);
+}
+
 /* is %current running an item of @wq? */
 static bool is_chained_work(struct workqueue_struct *wq)
 {
@@ -1750,15 +1757,117 @@ static int wq_select_unbound_cpu(int cpu)
 	return next;
 }
 
+/*
+ * Lock the pool of @pwq and return @pwq; but for non-reentrancy, an item
+ * still running on another pool of @pwq's wq must be queued there: then
+ * lock that pool and return the pwq the item runs for.  Most items come
+ * back to the pool they last ran on, which the pool id in work->data tells
+ * without a lookup.
+ */
+static struct pool_workqueue *lock_pwq_or_running(struct pool_workqueue *pwq,
+						  struct work_struct *work)
+	__acquires(&pool->lock)
+{
+	unsigned long data = work_data(work);
+	struct worker_pool *last_pool = NULL;
+	struct worker *running;
+
+	if ((data & WORK_STRUCT_PWQ) || offq_pool_id(data) != pwq->pool->id)
+		last_pool = get_work_pool(work);
+	if (last_pool && last_pool != pwq->pool) {
+		raw_spin_lock(&last_pool->lock);
+		running = find_running_worker(last_pool, work);
+		if (running && running->current_pwq->wq == pwq->wq)
+			return running->current_pwq;
+		raw_spin_unlock(&last_pool->lock);
+	}
+	raw_spin_lock(&pwq->pool->lock);
+	return pwq;
+}
+
+/* the pwq of @wq that @work goes to, with its pool locked; RCU held */
+static struct pool_workqueue *lock_target_pwq(struct workqueue_struct *wq,
+					      int cpu, struct work_struct *work)
+	__acquires(&pool->lock)
+{
+	struct pool_workqueue *pwq;
+
+	/*
+	 * An ordered wq has a single pwq.  Reading it from one pointer rather
+	 * than from the per-CPU slots, which apply_wqattrs_commit() replaces
+	 * one by one, never puts an item on an older pwq than an item queued
+	 * before it.  Its single active pwq also serializes everything, so
+	 * the non-reentrancy check is not needed.
+	 */
+	if (wq_is_ordered_unbound(wq)) {
+		pwq = rcu_dereference(wq->dfl_pwq);
+		raw_spin_lock(&pwq->pool->lock);
+		return pwq;
+	}
+
+	if (cpu == WORK_CPU_UNBOUND) {
+		cpu = raw_smp_processor_id();
+		if (wq->flags & WQ_UNBOUND)
+			cpu = wq_select_unbound_cpu(cpu);
+	}
+	pwq = rcu_dereference(*per_cpu_ptr(wq->cpu_pwq, cpu));
+	return lock_pwq_or_running(pwq, work);
+}
+
+/*
+ * lock_target_pwq(), again while the pwq found is dead: an unbound pwq may
+ * have been replaced and released under us.  A live replacement is
+ * installed before the old one can die, so a retry finds it.
+ */
+static struct pool_workqueue *lock_live_pwq(struct workqueue_struct *wq,
+					    int cpu, struct work_struct *work)
+	__acquires(&pool->lock)
+{
+	struct pool_workqueue *pwq;
+
+	for (;;) {
+		pwq = lock_target_pwq(wq, cpu, work);
+		if (likely(pwq->refcnt))
+			return pwq;
+		if (WARN_ONCE(!(wq->flags & WQ_UNBOUND),
+			      "workqueue: per-cpu pwq for %s on cpu%d has 0 refcnt",
+			      wq->name, pwq->pool->cpu))
+			return pwq;
+		raw_spin_unlock(&pwq->pool->lock);
+		cpu_relax();
+	}
+}
+
+/*
+ * Put owned @work on @pwq: on the pool's worklist if the pwq has an active
+ * slot for it, else behind the pwq's inactive items.  pool->lock held.
+ */
+static void pwq_add_work(struct pool_workqueue *pwq, struct work_struct *work)
+{
+	unsigned long flags = color_bits(pwq->work_color);
+
+	pwq->nr_in_flight[pwq->work_color]++;
+
+	/* items wait behind older inactive ones to keep their order */
+	if (list_empty(&pwq->inactive_works) && pwq_tryget_active(pwq)) {
+		trace_workqueue_activate_work(work);
+		insert_work(pwq, work, &pwq->pool->worklist, flags);
+		kick_pool(pwq->pool);
+	} else {
+		insert_work(pwq, work, &pwq->inactive_works,
+			    flags | WORK_STRUCT_INACTIVE);
+	}
+}
+
+/*
+ * Queue owned @work on @wq for @cpu (or WORK_CPU_UNBOUND).  IRQs off: the
+ * PENDING bit is ours and the item must not stay in limbo across an IRQ.
+ */
 static void enqueue_work(int cpu, struct workqueue_struct *wq,
 			 struct work_struct *work)
 {
-	struct worker_pool *pool, *last_pool;
 	struct pool_workqueue *pwq;
-	int req_cpu = cpu;
-	unsigned long data, flags;
 
-	/* PENDING is ours; the item must not stay in limbo across an IRQ */
 	lockdep_assert_irqs_disabled();
 
 	/* a draining or dying wq accepts items only from its own items */
@@ -1767,90 +1876,11 @@ static void enqueue_work(int cpu, struct workqueue_struct *wq,
 		return;
 
 	rcu_read_lock();
-retry:
-	/*
-	 * An ordered wq has a single pwq.  Reading it from one pointer rather
-	 * than from the per-CPU slots, which apply_wqattrs_commit() replaces
-	 * one by one, never puts an item on an older pwq than an item queued
-	 * before it.  Its single active pwq also serializes everything, so
-	 * the non-reentrancy check below is not needed.
-	 */
-	if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED)) ==
-	    (WQ_UNBOUND | __WQ_ORDERED)) {
-		pwq = rcu_dereference(wq->dfl_pwq);
-		pool = pwq->pool;
-		raw_spin_lock(&pool->lock);
-		goto locked;
-	}
-
-	if (req_cpu == WORK_CPU_UNBOUND) {
-		cpu = raw_smp_processor_id();
-		if (wq->flags & WQ_UNBOUND)
-			cpu = wq_select_unbound_cpu(cpu);
-	}
-	pwq = rcu_dereference(*per_cpu_ptr(wq->cpu_pwq, cpu));
-	pool = pwq->pool;
-
-	/*
-	 * Non-reentrancy: an item still running on another pool of this wq
-	 * must be queued there.  Most items come back to the pool they last
-	 * ran on, which the pool id in work->data tells without a lookup.
-	 */
-	data = work_data(work);
-	if (!(data & WORK_STRUCT_PWQ) && offq_pool_id(data) == pool->id)
-		last_pool = pool;
-	else
-		last_pool = get_work_pool(work);
-	if (last_pool && last_pool != pool) {
-		struct worker *running;
-
-		raw_spin_lock(&last_pool->lock);
-		running = find_running_worker(last_pool, work);
-		if (running && running->current_pwq->wq == wq) {
-			pwq = running->current_pwq;
-			pool = last_pool;
-			goto locked;
-		}
-		raw_spin_unlock(&last_pool->lock);
-	}
-	raw_spin_lock(&pool->lock);
-locked:
-
-	/*
-	 * An unbound pwq may have been replaced and released under us.  A
-	 * live replacement is installed before the old one can die, so a
-	 * retry finds it.
-	 */
-	if (unlikely(!pwq->refcnt)) {
-		raw_spin_unlock(&pool->lock);
-		if (!WARN_ONCE(!(wq->flags & WQ_UNBOUND),
-			       "workqueue: per-cpu pwq for %s on cpu%d has 0 refcnt",
-			       wq->name, cpu)) {
-			cpu_relax();
-			goto retry;
-		}
-		raw_spin_lock(&pool->lock);
-	}
-
-	trace_workqueue_queue_work(req_cpu, pwq, work);
-
-	if (WARN_ON(!list_empty(&work->entry)))
-		goto out;
-
-	flags = color_bits(pwq->work_color);
-	pwq->nr_in_flight[pwq->work_color]++;
-
-	/* items wait behind older inactive ones to keep their order */
-	if (list_empty(&pwq->inactive_works) && pwq_tryget_active(pwq)) {
-		trace_workqueue_activate_work(work);
-		insert_work(pwq, work, &pool->worklist, flags);
-		kick_pool(pool);
-	} else {
-		insert_work(pwq, work, &pwq->inactive_works,
-			    flags | WORK_STRUCT_INACTIVE);
-	}
-out:
-	raw_spin_unlock(&pool->lock);
+	pwq = lock_live_pwq(wq, cpu, work);
+	trace_workqueue_queue_work(cpu, pwq, work);
+	if (!WARN_ON(!list_empty(&work->entry)))
+		pwq_add_work(pwq, work);
+	raw_spin_unlock(&pwq->pool->lock);
 	rcu_read_unlock();
 }
 
@@ -1975,7 +2005,17 @@ bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 }
 EXPORT_SYMBOL(queue_delayed_work_on);
 
-static bool work_grab(struct work_struct *work, bool delayed,
+/*
+ * What a cancel does besides taking the item off its queue, or-ed
+ * together: see work_cancel().
+ */
+enum cancel_flags {
+	WORK_CANCEL_DELAYED	= BIT(0),	/* stop a delayed item's timer */
+	WORK_CANCEL_DISABLE	= BIT(1),	/* raise its disable count */
+	WORK_CANCEL_SYNC	= BIT(2),	/* wait while it runs */
+};
+
+static bool work_grab(struct work_struct *work, unsigned int cflags,
 		      unsigned long *irq_flags);
 
 /**
@@ -1996,7 +2036,7 @@ bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 {
 	struct work_struct *work = &dwork->work;
 	unsigned long irq_flags;
-	bool was_pending = work_grab(work, true, &irq_flags);
+	bool was_pending = work_grab(work, WORK_CANCEL_DELAYED, &irq_flags);
 
 	/* ours now, whatever it was doing; unless disabled, queue it anew */
 	if (!work_refuse_if_disabled(work))
@@ -2066,25 +2106,15 @@ EXPORT_SYMBOL(delayed_work_timer_fn);
  */
 
 /*
- * Run @work, which is on @worker->scheduled.  Entered and left with
- * pool->lock held; the lock is dropped around the call.
+ * @worker takes @work, an item of @pwq: off its list and into busy_hash,
+ * where find_running_worker() sees it, then released, so that it may be
+ * queued again.  pool->lock held.
  */
-static void process_one_work(struct worker *worker, struct work_struct *work)
-	__releases(&pool->lock) __acquires(&pool->lock)
+static void worker_take_work(struct worker *worker, struct work_struct *work,
+			     struct pool_workqueue *pwq, unsigned long data)
 {
 	struct worker_pool *pool = worker->pool;
-	unsigned long data = work_data(work);
-	struct pool_workqueue *pwq = data_pwq(data);
-	struct workqueue_struct *wq = pwq->wq;
-	bool bh_draining = pool->flags & POOL_BH_DRAINING;
-	int rcu_depth, lock_depth;
-#ifdef CONFIG_LOCKDEP
-	/* the function may free @work: lockdep must use a copy of its map */
-	struct lockdep_map work_map;
 
-	lockdep_copy_map(&work_map, &work->lockdep_map);
-#endif
-	/* off the list and into busy_hash: find_running_worker() sees us */
 	list_del_init(&work->entry);
 	work_odebug_deactivate(work);
 	worker->current_func = work->func;
@@ -2095,30 +2125,63 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	/* BH workers have no task to charge or to name */
 	if (worker->task) {
 		worker->current_at = worker->task->se.sum_exec_runtime;
-		strscpy(worker->desc, wq->name, WORKER_DESC_LEN);
+		strscpy(worker->desc, pwq->wq->name, WORKER_DESC_LEN);
 	}
 	pool->watchdog_ts = jiffies;
 	WARN_ON_ONCE(!(pool->flags & POOL_DISASSOCIATED) &&
 		     raw_smp_processor_id() != pool->cpu);
 
 	/* a CPU-intensive item lets the scheduler, not the pool, decide */
-	if (unlikely(wq->flags & WQ_CPU_INTENSIVE))
+	if (unlikely(pwq->wq->flags & WQ_CPU_INTENSIVE))
 		worker_set_flags(worker, WORKER_CPU_INTENSIVE);
 	/* workers that don't count must hand remaining items on themselves */
 	kick_pool(pool);
 
 	/* from here on the item may be queued again, even run elsewhere */
 	work_release(work, offq_pack(pool->id, 0, pool_offq_flags(pool)));
-	raw_spin_unlock_irq(&pool->lock);
+}
 
-	rcu_depth = rcu_preempt_depth();
-	lock_depth = lockdep_depth(current);
+/* what an item's function must not leave behind */
+static void worker_check_leaks(struct worker *worker, int lock_depth,
+			       int rcu_depth)
+{
+	if (likely(lockdep_depth(current) == lock_depth &&
+		   rcu_preempt_depth() == rcu_depth &&
+		   (!worker->task || !preempt_count())))
+		return;
+
+	pr_err("BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n"
+	       "     preempt=0x%08x lock=%d->%d RCU=%d->%d workfn=%ps\n",
+	       current->comm, task_pid_nr(current), preempt_count(),
+	       lock_depth, lockdep_depth(current), rcu_depth,
+	       rcu_preempt_depth(), worker->current_func);
+	debug_show_held_locks(current);
+	dump_stack();
+}
+
+/*
+ * Call the function of @work, which @worker has taken, without pool->lock,
+ * inside the lockdep maps of its workqueue and of the item, which let
+ * lockdep see a flush that would deadlock.
+ */
+static void worker_call_work(struct worker *worker, struct work_struct *work,
+			     bool bh_draining)
+{
+	int rcu_depth = rcu_preempt_depth();
+	int lock_depth = lockdep_depth(current);
+#ifdef CONFIG_LOCKDEP
+	struct lockdep_map *wq_map = worker->current_pwq->wq->lockdep_map;
+	/* the function may free @work: lockdep must use a copy of its map */
+	struct lockdep_map work_map;
+
+	lockdep_copy_map(&work_map, &work->lockdep_map);
+#endif
 	/*
 	 * A drained BH item runs nested inside another BH item, possibly of
 	 * the same workqueue: its map would be taken recursively.
 	 */
 	if (!bh_draining)
-		lock_map_acquire(wq->lockdep_map);
+		lock_map_acquire(wq_map);
 	lock_map_acquire(&work_map);
 	/*
 	 * Only the maps taken above may be held across the function for
@@ -2131,28 +2194,15 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	trace_workqueue_execute_end(work, worker->current_func);
 	lock_map_release(&work_map);
 	if (!bh_draining)
-		lock_map_release(wq->lockdep_map);
+		lock_map_release(wq_map);
 
-	if (unlikely(lockdep_depth(current) != lock_depth ||
-		     rcu_preempt_depth() != rcu_depth ||
-		     (worker->task && preempt_count()))) {
-		pr_err("BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n"
-		       "     preempt=0x%08x lock=%d->%d RCU=%d->%d workfn=%ps\n",
-		       current->comm, task_pid_nr(current), preempt_count(),
-		       lock_depth, lockdep_depth(current), rcu_depth,
-		       rcu_preempt_depth(), worker->current_func);
-		debug_show_held_locks(current);
-		dump_stack();
-	}
+	worker_check_leaks(worker, lock_depth, rcu_depth);
+}
 
-	/*
-	 * On !PREEMPTION kernels an item that requeues itself forever would
-	 * otherwise starve stop_machine() and RCU on this CPU.
-	 */
-	if (worker->task)
-		cond_resched();
-
-	raw_spin_lock_irq(&pool->lock);
+/* @worker is done with its item of @pwq; pool->lock held, may be dropped */
+static void worker_retire_work(struct worker *worker,
+			       struct pool_workqueue *pwq, unsigned long data)
+{
 	/* psi asks for this once we sleep, see wq_worker_last_func() */
 	WRITE_ONCE(worker->last_func, worker->current_func);
 	worker_clr_flags(worker, WORKER_CPU_INTENSIVE);
@@ -2162,6 +2212,34 @@ static void process_one_work(struct worker *worker, struct work_struct *work)
 	hash_del(&worker->busy_node);
 	/* last, it may drop pool->lock */
 	pwq_dec_nr_in_flight(pwq, data);
+}
+
+/*
+ * Run @work, which is on @worker->scheduled: take it, call its function,
+ * retire it.  Entered and left with pool->lock held; the lock is dropped
+ * around the call.
+ */
+static void process_one_work(struct worker *worker, struct work_struct *work)
+	__releases(&pool->lock) __acquires(&pool->lock)
+{
+	struct worker_pool *pool = worker->pool;
+	unsigned long data = work_data(work);
+	struct pool_workqueue *pwq = data_pwq(data);
+	bool bh_draining = pool->flags & POOL_BH_DRAINING;
+
+	worker_take_work(worker, work, pwq, data);
+	raw_spin_unlock_irq(&pool->lock);
+
+	worker_call_work(worker, work, bh_draining);
+	/*
+	 * On !PREEMPTION kernels an item that requeues itself forever would
+	 * otherwise starve stop_machine() and RCU on this CPU.
+	 */
+	if (worker->task)
+		cond_resched();
+
+	raw_spin_lock_irq(&pool->lock);
+	worker_retire_work(worker, pwq, data);
 }
 
 /* run everything on @worker->scheduled, which may grow meanwhile */
@@ -2807,8 +2885,10 @@ static bool flush_work_prepare(struct work_struct *work,
 	return true;
 }
 
-static bool work_flush(struct work_struct *work, bool from_cancel)
+/* @cflags: those of a cancel that waits for @work, 0 for a flush */
+static bool work_flush(struct work_struct *work, unsigned int cflags)
 {
+	bool from_cancel = cflags & WORK_CANCEL_SYNC;
 	/* filled in by queue_barrier(); unused when @work is idle */
 	struct wq_barrier_item barr __uninitialized;
 	unsigned long data;
@@ -2856,7 +2936,7 @@ static bool work_flush(struct work_struct *work, bool from_cancel)
  */
 bool flush_work(struct work_struct *work)
 {
-	return work_flush(work, false);
+	return work_flush(work, 0);
 }
 EXPORT_SYMBOL_GPL(flush_work);
 
@@ -2988,13 +3068,14 @@ static bool steal_queued(struct work_struct *work)
  * busy wait is short because whoever holds PENDING in a transient state
  * does so with IRQs off.  Any context.
  */
-static bool work_grab(struct work_struct *work, bool delayed,
+static bool work_grab(struct work_struct *work, unsigned int cflags,
 		      unsigned long *irq_flags)
 {
 	for (;;) {
 		local_irq_save(*irq_flags);
 		/* the timer is IRQ-safe: if deletion fails it isn't running here */
-		if (delayed && likely(del_timer(&to_delayed_work(work)->timer)))
+		if ((cflags & WORK_CANCEL_DELAYED) &&
+		    likely(del_timer(&to_delayed_work(work)->timer)))
 			return true;
 		if (!test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
 			return false;
@@ -3006,18 +3087,19 @@ static bool work_grab(struct work_struct *work, bool delayed,
 }
 
 /*
- * Take @work off its queue or timer and change its disable count by @delta
- * (-1, 0 or 1).  *@depth, if given, receives the new count.  Returns
- * whether @work was pending.  Any context.
+ * Take @work off its queue (and its timer, with WORK_CANCEL_DELAYED in
+ * @cflags) and change its disable count by @delta (-1, 0 or 1).  *@depth,
+ * if given, receives the new count.  Returns whether @work was pending.
+ * Any context.
  */
-static bool work_settle(struct work_struct *work, bool delayed, int delta,
-			unsigned int *depth)
+static bool work_settle(struct work_struct *work, unsigned int cflags,
+			int delta, unsigned int *depth)
 {
 	unsigned long irq_flags, data;
 	unsigned int disable;
 	bool was_pending;
 
-	was_pending = work_grab(work, delayed, &irq_flags);
+	was_pending = work_grab(work, cflags, &irq_flags);
 	data = work_data(work);
 	disable = offq_disable(data) + delta;
 	/* out of range either way, as the count is unsigned */
@@ -3038,15 +3120,26 @@ static bool work_settle(struct work_struct *work, bool delayed, int delta,
 }
 
 /*
- * work_settle() plus waiting for a running instance.  The item stays
- * disabled while we wait, so that nobody can queue it again meanwhile;
- * unless @disable, that is undone at the end.
+ * The one entry point of cancel_work(), disable_work(), their delayed and
+ * their _sync variants.  Takes @work off its queue, and with @cflags:
+ *
+ *   WORK_CANCEL_DELAYED  off its timer too (a delayed_work's item)
+ *   WORK_CANCEL_DISABLE  leaves it disabled, one level more
+ *   WORK_CANCEL_SYNC     waits for a running instance to finish
+ *
+ * While a sync cancel waits, the item stays disabled so that nobody can
+ * queue it again meanwhile; without WORK_CANCEL_DISABLE that is undone at
+ * the end.  Returns whether @work was pending.
  */
-static bool work_settle_sync(struct work_struct *work, bool delayed,
-			     bool disable)
+static bool work_cancel(struct work_struct *work, unsigned int cflags)
 {
-	bool was_pending = work_settle(work, delayed, 1, NULL);
+	int delta = (cflags & WORK_CANCEL_DISABLE) ? 1 : 0;
+	bool was_pending;
 
+	if (!(cflags & WORK_CANCEL_SYNC))
+		return work_settle(work, cflags, delta, NULL);
+
+	was_pending = work_settle(work, cflags, 1, NULL);
 	if (work_data(work) & WORK_OFFQ_BH)
 		WARN_ON_ONCE(in_hardirq());
 	else
@@ -3054,9 +3147,9 @@ static bool work_settle_sync(struct work_struct *work, bool delayed,
 
 	/* nothing can be running before workqueue_init() */
 	if (wq_online)
-		work_flush(work, true);
-	if (!disable)
-		work_settle(work, false, -1, NULL);
+		work_flush(work, cflags);
+	if (!(cflags & WORK_CANCEL_DISABLE))
+		work_settle(work, 0, -1, NULL);
 	return was_pending;
 }
 
@@ -3070,7 +3163,7 @@ static bool work_settle_sync(struct work_struct *work, bool delayed,
  */
 bool cancel_work(struct work_struct *work)
 {
-	return work_settle(work, false, 0, NULL);
+	return work_cancel(work, 0);
 }
 EXPORT_SYMBOL(cancel_work);
 
@@ -3086,7 +3179,7 @@ EXPORT_SYMBOL(cancel_work);
  */
 bool cancel_delayed_work(struct delayed_work *dwork)
 {
-	return work_settle(&dwork->work, true, 0, NULL);
+	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED);
 }
 EXPORT_SYMBOL(cancel_delayed_work);
 
@@ -3106,7 +3199,7 @@ EXPORT_SYMBOL(cancel_delayed_work);
  */
 bool cancel_work_sync(struct work_struct *work)
 {
-	return work_settle_sync(work, false, false);
+	return work_cancel(work, WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL_GPL(cancel_work_sync);
 
@@ -3120,7 +3213,7 @@ EXPORT_SYMBOL_GPL(cancel_work_sync);
  */
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return work_settle_sync(&dwork->work, true, false);
+	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED | WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL(cancel_delayed_work_sync);
 
@@ -3136,7 +3229,7 @@ EXPORT_SYMBOL(cancel_delayed_work_sync);
  */
 bool disable_work(struct work_struct *work)
 {
-	return work_settle(work, false, 1, NULL);
+	return work_cancel(work, WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_work);
 
@@ -3148,7 +3241,7 @@ EXPORT_SYMBOL_GPL(disable_work);
  */
 bool disable_delayed_work(struct delayed_work *dwork)
 {
-	return work_settle(&dwork->work, true, 1, NULL);
+	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_delayed_work);
 
@@ -3163,7 +3256,7 @@ EXPORT_SYMBOL_GPL(disable_delayed_work);
  */
 bool disable_work_sync(struct work_struct *work)
 {
-	return work_settle_sync(work, false, true);
+	return work_cancel(work, WORK_CANCEL_DISABLE | WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL_GPL(disable_work_sync);
 
@@ -3175,7 +3268,8 @@ EXPORT_SYMBOL_GPL(disable_work_sync);
  */
 bool disable_delayed_work_sync(struct delayed_work *dwork)
 {
-	return work_settle_sync(&dwork->work, true, true);
+	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED |
+			   WORK_CANCEL_DISABLE | WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
 
@@ -3192,7 +3286,7 @@ bool enable_work(struct work_struct *work)
 {
 	unsigned int depth;
 
-	work_settle(work, false, -1, &depth);
+	work_settle(work, 0, -1, &depth);
 	return !depth;
 }
 EXPORT_SYMBOL_GPL(enable_work);

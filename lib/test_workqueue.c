@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Workqueue torture and selftest module.
+ * Workqueue torture and selftest module.  Its names start with wtr_
+ * (workqueue torture); the KUnit suite's start with wqt_.
  *
  * Producer threads hammer a set of workqueues (per-CPU, unbound, ordered,
  * highpri, BH, BH highpri, freezable, mem-reclaim) with every operation of
@@ -137,18 +138,18 @@ MODULE_PARM_DESC(verbose, "Print progress every 10 seconds instead of every 60")
 /* ------------------------------------------------------------------ */
 /* Workqueue kinds, operations and checks                              */
 
-enum wqt_kind_id {
+enum wtr_kind_id {
 	K_PERCPU, K_UNBOUND, K_ORDERED, K_HIGHPRI,
 	K_BH, K_BH_HIGHPRI, K_FREEZABLE, K_RECLAIM, K_NR
 };
 
-struct wqt_kind {
+struct wtr_kind {
 	const char *name;
 	unsigned int flags;
 	bool ordered;
 };
 
-static const struct wqt_kind wqt_kinds[K_NR] = {
+static const struct wtr_kind wtr_kinds[K_NR] = {
 	[K_PERCPU]	= { "percpu",	   0 },
 	[K_UNBOUND]	= { "unbound",	   WQ_UNBOUND | WQ_SYSFS },
 	[K_ORDERED]	= { "ordered",	   0, true },
@@ -159,32 +160,32 @@ static const struct wqt_kind wqt_kinds[K_NR] = {
 	[K_RECLAIM]	= { "mem_reclaim", WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_SYSFS },
 };
 
-enum wqt_op {
+enum wtr_op {
 	OP_QUEUE, OP_QUEUE_ON, OP_DELAYED, OP_MOD_DELAYED, OP_CANCEL,
 	OP_CANCEL_SYNC, OP_FLUSH_WORK, OP_FLUSH_WQ, OP_DISABLE, OP_REQUEUE,
 	OP_SHORTLIVED, OP_NR
 };
 
-static const char * const wqt_op_names[OP_NR] = {
+static const char * const wtr_op_names[OP_NR] = {
 	"queue", "queue_on", "delayed", "mod_delayed", "cancel",
 	"cancel_sync", "flush_work", "flush_wq", "disable", "requeue",
 	"shortlived",
 };
 
 /* Relative frequency of each producer operation; requeue is done by items. */
-static const unsigned int wqt_op_weight[OP_NR] = {
+static const unsigned int wtr_op_weight[OP_NR] = {
 	[OP_QUEUE] = 300, [OP_QUEUE_ON] = 150, [OP_DELAYED] = 150,
 	[OP_MOD_DELAYED] = 100, [OP_CANCEL] = 80, [OP_CANCEL_SYNC] = 40,
 	[OP_FLUSH_WORK] = 40, [OP_FLUSH_WQ] = 10, [OP_DISABLE] = 30,
 	[OP_SHORTLIVED] = 3,
 };
 
-enum wqt_check {
+enum wtr_check {
 	C_DUP, C_LOST, C_FLUSH, C_ORDER, C_CPU, C_MAXACT, C_DISABLE,
 	C_CONTEXT, C_SHORTLIVED, C_STALL, C_NR
 };
 
-static const char * const wqt_check_names[C_NR] = {
+static const char * const wtr_check_names[C_NR] = {
 	[C_DUP]		= "no_duplicate_execution",
 	[C_LOST]	= "no_lost_queue",
 	[C_FLUSH]	= "flush_waits_for_earlier_queues",
@@ -197,26 +198,26 @@ static const char * const wqt_check_names[C_NR] = {
 	[C_STALL]	= "no_operation_hangs",
 };
 
-#define WQT_MAX_REPORTS	10
-#define WQT_FIFO	4
-#define WQT_NO_PREV	(-2)	/* item never executed */
-#define WQT_SCRATCH	8	/* items per short-lived workqueue */
+#define WTR_MAX_REPORTS	10
+#define WTR_FIFO	4
+#define WTR_NO_PREV	(-2)	/* item never executed */
+#define WTR_SCRATCH	8	/* items per short-lived workqueue */
 
 /* ------------------------------------------------------------------ */
 /* Data                                                                */
 
 /* One queued instance of a tracked item. */
-struct wqt_rec {
+struct wtr_rec {
 	u32 ticket;		/* ordered: position in queue order */
 	int cpu;		/* per-CPU: target CPU, -1 if not checkable */
 	u32 gen;		/* online generation of @cpu when queued */
 };
 
-struct wqt_wq;
+struct wtr_wq;
 
-struct wqt_item {
+struct wtr_item {
 	struct delayed_work dwork;	/* plain items use dwork.work only */
-	struct wqt_wq *w;
+	struct wtr_wq *w;
 	unsigned int id;
 	bool delayed;
 	bool tracked;
@@ -239,13 +240,13 @@ struct wqt_item {
 	spinlock_t lock;		/* protects the fields below */
 	bool sync_busy;			/* exclusive cancel_sync/disable running */
 	u8 fifo_head, fifo_len;
-	struct wqt_rec fifo[WQT_FIFO];
+	struct wtr_rec fifo[WTR_FIFO];
 	int prev_cpu;			/* bound CPU of the latest execution */
 	u32 prev_gen;
 	int slot;			/* per-CPU max_active slot being used */
 };
 
-struct wqt_wq {
+struct wtr_wq {
 	struct workqueue_struct *wq;
 	char name[32];
 	bool bh, percpu, ordered;
@@ -256,31 +257,31 @@ struct wqt_wq {
 	spinlock_t order_lock;		/* ordered: queue call + ticket */
 	u32 next_ticket;
 	u32 last_ticket;
-	struct wqt_item *items;
+	struct wtr_item *items;
 	unsigned int nitems;
 	unsigned int nplain;		/* items[0..nplain) are plain work */
 };
 
-struct wqt_producer {
+struct wtr_producer {
 	struct task_struct *task;
 	unsigned int idx;
 	struct rnd_state rnd;
 	struct completion done;
 	unsigned long op_start;		/* jiffies | 1 while in an op, else 0 */
 	const char *op_name;
-	struct wqt_item *op_item;
+	struct wtr_item *op_item;
 	bool stall_reported;
 	long *snap;			/* flush_wq snapshot, nitems entries */
-	struct wqt_wq sl;		/* the short-lived workqueue */
-	struct wqt_item *scratch;
+	struct wtr_wq sl;		/* the short-lived workqueue */
+	struct wtr_item *scratch;
 };
 
-struct wqt_cpu {
+struct wtr_cpu {
 	atomic_t gen;			/* bumped on every online/offline */
 	bool up;			/* between our online and offline callbacks */
 };
 
-static DEFINE_PER_CPU(struct wqt_cpu, wqt_cpus);
+static DEFINE_PER_CPU(struct wtr_cpu, wtr_cpus);
 
 static struct {
 	atomic_long_t ops[OP_NR];
@@ -296,52 +297,52 @@ static struct {
 	atomic_long_t disable_cycles;
 	atomic_t hotplug;		/* online/offline callbacks seen */
 	atomic_long_t queued, ran, cancelled;
-} wqt_st;
+} wtr_st;
 
-static atomic_t wqt_fails[C_NR];
-static unsigned int wqt_kind_mask, wqt_op_mask;
-static unsigned int wqt_op_total;
-static struct wqt_wq wqt_wqs[K_NR];
-static struct wqt_producer *wqt_prods;
-static unsigned int wqt_nprods;
-static bool wqt_stop;			/* producers: finish */
-static bool wqt_draining;		/* items: stop requeueing themselves */
-static bool wqt_pinned;			/* memory may still be in use */
-static bool wqt_stop_req;
-static DECLARE_WAIT_QUEUE_HEAD(wqt_waitq);
-static int wqt_cpuhp_state = -1;
-static bool wqt_cpuhp_ready;
-static struct dentry *wqt_dir;
-static struct task_struct *wqt_ctl_task;
+static atomic_t wtr_fails[C_NR];
+static unsigned int wtr_kind_mask, wtr_op_mask;
+static unsigned int wtr_op_total;
+static struct wtr_wq wtr_wqs[K_NR];
+static struct wtr_producer *wtr_prods;
+static unsigned int wtr_nprods;
+static bool wtr_stop;			/* producers: finish */
+static bool wtr_draining;		/* items: stop requeueing themselves */
+static bool wtr_pinned;			/* memory may still be in use */
+static bool wtr_stop_req;
+static DECLARE_WAIT_QUEUE_HEAD(wtr_waitq);
+static int wtr_cpuhp_state = -1;
+static bool wtr_cpuhp_ready;
+static struct dentry *wtr_dir;
+static struct task_struct *wtr_ctl_task;
 
-static DEFINE_MUTEX(wqt_res_mutex);	/* protects the result text */
-static char *wqt_res_buf;
-static struct seq_buf wqt_res;
-static const char *wqt_state = "idle";
+static DEFINE_MUTEX(wtr_res_mutex);	/* protects the result text */
+static char *wtr_res_buf;
+static struct seq_buf wtr_res;
+static const char *wtr_state = "idle";
 
 /* KTAP test points of the current run */
-static unsigned int wqt_tp;
-static unsigned int wqt_tp_fail;
+static unsigned int wtr_tp;
+static unsigned int wtr_tp_fail;
 
 /* ------------------------------------------------------------------ */
 /* Reporting                                                           */
 
-static __printf(2, 3) void wqt_fail(enum wqt_check chk, const char *fmt, ...)
+static __printf(2, 3) void wtr_fail(enum wtr_check chk, const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
 
-	if (atomic_inc_return(&wqt_fails[chk]) > WQT_MAX_REPORTS)
+	if (atomic_inc_return(&wtr_fails[chk]) > WTR_MAX_REPORTS)
 		return;
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_err("# test_workqueue: FAIL %s: %pV\n", wqt_check_names[chk], &vaf);
+	pr_err("# test_workqueue: FAIL %s: %pV\n", wtr_check_names[chk], &vaf);
 	va_end(args);
 }
 
 /* A KTAP line: to the console and to the results file. */
-static __printf(1, 2) void wqt_out(const char *fmt, ...)
+static __printf(1, 2) void wtr_out(const char *fmt, ...)
 {
 	char line[320];
 	va_list args;
@@ -350,25 +351,25 @@ static __printf(1, 2) void wqt_out(const char *fmt, ...)
 	vscnprintf(line, sizeof(line), fmt, args);
 	va_end(args);
 	pr_info("%s\n", line);
-	mutex_lock(&wqt_res_mutex);
-	seq_buf_printf(&wqt_res, "%s\n", line);
-	mutex_unlock(&wqt_res_mutex);
+	mutex_lock(&wtr_res_mutex);
+	seq_buf_printf(&wtr_res, "%s\n", line);
+	mutex_unlock(&wtr_res_mutex);
 }
 
-static void wqt_point(bool ok, bool skip, const char *name)
+static void wtr_point(bool ok, bool skip, const char *name)
 {
-	wqt_tp++;
+	wtr_tp++;
 	if (!ok)
-		wqt_tp_fail++;
-	wqt_out("%s %u %s%s", ok ? "ok" : "not ok", wqt_tp, name,
+		wtr_tp_fail++;
+	wtr_out("%s %u %s%s", ok ? "ok" : "not ok", wtr_tp, name,
 		skip ? " # SKIP" : "");
 }
 
-static void wqt_set_state(const char *s)
+static void wtr_set_state(const char *s)
 {
-	mutex_lock(&wqt_res_mutex);
-	wqt_state = s;
-	mutex_unlock(&wqt_res_mutex);
+	mutex_lock(&wtr_res_mutex);
+	wtr_state = s;
+	mutex_unlock(&wtr_res_mutex);
 }
 
 /* ------------------------------------------------------------------ */
@@ -380,35 +381,35 @@ static void wqt_set_state(const char *s)
  * down before they are unbound.  So while ->up is set and ->gen has not
  * changed, the CPU's pools stayed bound.
  */
-static int wqt_cpu_online(unsigned int cpu)
+static int wtr_cpu_online(unsigned int cpu)
 {
-	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
+	struct wtr_cpu *c = per_cpu_ptr(&wtr_cpus, cpu);
 
 	atomic_inc(&c->gen);
-	/* new generation before "up": pairs with wqt_cpu_snap() */
+	/* new generation before "up": pairs with wtr_cpu_snap() */
 	smp_mb__after_atomic();
 	WRITE_ONCE(c->up, true);
-	if (READ_ONCE(wqt_cpuhp_ready))
-		atomic_inc(&wqt_st.hotplug);
+	if (READ_ONCE(wtr_cpuhp_ready))
+		atomic_inc(&wtr_st.hotplug);
 	return 0;
 }
 
-static int wqt_cpu_offline(unsigned int cpu)
+static int wtr_cpu_offline(unsigned int cpu)
 {
-	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
+	struct wtr_cpu *c = per_cpu_ptr(&wtr_cpus, cpu);
 
 	WRITE_ONCE(c->up, false);
-	/* "down" before the new generation: pairs with wqt_cpu_stable() */
+	/* "down" before the new generation: pairs with wtr_cpu_stable() */
 	smp_mb__before_atomic();
 	atomic_inc(&c->gen);
-	atomic_inc(&wqt_st.hotplug);
+	atomic_inc(&wtr_st.hotplug);
 	return 0;
 }
 
 /* Generation of @cpu if its pools are bound now, else -1 in *ok. */
-static u32 wqt_cpu_snap(int cpu, bool *ok)
+static u32 wtr_cpu_snap(int cpu, bool *ok)
 {
-	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
+	struct wtr_cpu *c = per_cpu_ptr(&wtr_cpus, cpu);
 	u32 gen = atomic_read(&c->gen);
 
 	/* "up" seen here implies the generation read above is current */
@@ -418,9 +419,9 @@ static u32 wqt_cpu_snap(int cpu, bool *ok)
 }
 
 /* Has @cpu stayed bound since it had generation @gen? */
-static bool wqt_cpu_stable(int cpu, u32 gen)
+static bool wtr_cpu_stable(int cpu, u32 gen)
 {
-	struct wqt_cpu *c = per_cpu_ptr(&wqt_cpus, cpu);
+	struct wtr_cpu *c = per_cpu_ptr(&wtr_cpus, cpu);
 	bool up = READ_ONCE(c->up);
 
 	/* a CPU seen up cannot hide a newer generation behind it */
@@ -431,40 +432,40 @@ static bool wqt_cpu_stable(int cpu, u32 gen)
 /* ------------------------------------------------------------------ */
 /* Items                                                               */
 
-static inline struct wqt_item *wqt_item_of(struct work_struct *work)
+static inline struct wtr_item *wtr_item_of(struct work_struct *work)
 {
-	return container_of(to_delayed_work(work), struct wqt_item, dwork);
+	return container_of(to_delayed_work(work), struct wtr_item, dwork);
 }
 
-static inline struct work_struct *wqt_work(struct wqt_item *it)
+static inline struct work_struct *wtr_work(struct wtr_item *it)
 {
 	return &it->dwork.work;
 }
 
-static u32 wqt_rand(struct wqt_producer *p, u32 n)
+static u32 wtr_rand(struct wtr_producer *p, u32 n)
 {
 	return n ? prandom_u32_state(&p->rnd) % n : 0;
 }
 
 /* Instance FIFO of tracked items; it->lock held. */
-static bool wqt_fifo_push(struct wqt_item *it, const struct wqt_rec *rec)
+static bool wtr_fifo_push(struct wtr_item *it, const struct wtr_rec *rec)
 {
-	if (it->fifo_len == WQT_FIFO)
+	if (it->fifo_len == WTR_FIFO)
 		return false;
-	it->fifo[(it->fifo_head + it->fifo_len) % WQT_FIFO] = *rec;
+	it->fifo[(it->fifo_head + it->fifo_len) % WTR_FIFO] = *rec;
 	it->fifo_len++;
 	return true;
 }
 
-static struct wqt_rec *wqt_fifo_tail(struct wqt_item *it)
+static struct wtr_rec *wtr_fifo_tail(struct wtr_item *it)
 {
 	if (!it->fifo_len)
 		return NULL;
-	return &it->fifo[(it->fifo_head + it->fifo_len - 1) % WQT_FIFO];
+	return &it->fifo[(it->fifo_head + it->fifo_len - 1) % WTR_FIFO];
 }
 
 /* A cancel removed the pending instance, which is the newest one. */
-static void wqt_note_cancel(struct wqt_item *it)
+static void wtr_note_cancel(struct wtr_item *it)
 {
 	unsigned long flags;
 
@@ -475,19 +476,19 @@ static void wqt_note_cancel(struct wqt_item *it)
 	if (it->fifo_len)
 		it->fifo_len--;
 	else
-		wqt_fail(C_DUP, "%s/%u: cancel removed an instance that was never queued",
+		wtr_fail(C_DUP, "%s/%u: cancel removed an instance that was never queued",
 			 it->w->name, it->id);
 	spin_unlock_irqrestore(&it->lock, flags);
 }
 
 /* The queueing call itself; true if it created a pending instance. */
-static bool wqt_queue_call(struct wqt_item *it, int cpu, unsigned long delay,
+static bool wtr_queue_call(struct wtr_item *it, int cpu, unsigned long delay,
 			   bool mod)
 {
 	struct workqueue_struct *wq = it->w->wq;
 
 	if (!it->delayed)
-		return queue_work_on(cpu, wq, wqt_work(it));
+		return queue_work_on(cpu, wq, wtr_work(it));
 	if (mod)	/* true: an existing pending instance was moved */
 		return !mod_delayed_work_on(cpu, wq, &it->dwork, delay);
 	return queue_delayed_work_on(cpu, wq, &it->dwork, delay);
@@ -499,11 +500,11 @@ static bool wqt_queue_call(struct wqt_item *it, int cpu, unsigned long delay,
  * semantics.  Tracked items: it->lock held by the caller.  Returns true if
  * a new pending instance was created.
  */
-static bool wqt_queue(struct wqt_item *it, int cpu, unsigned long delay,
+static bool wtr_queue(struct wtr_item *it, int cpu, unsigned long delay,
 		      bool mod)
 {
-	struct wqt_wq *w = it->w;
-	struct wqt_rec rec = { .cpu = -1 };
+	struct wtr_wq *w = it->w;
+	struct wtr_rec rec = { .cpu = -1 };
 	bool created;
 
 	if (it->tracked && w->percpu) {
@@ -513,7 +514,7 @@ static bool wqt_queue(struct wqt_item *it, int cpu, unsigned long delay,
 		if (target == WORK_CPU_UNBOUND && (!it->delayed || !delay))
 			target = smp_processor_id();	/* irqs are off */
 		if (target != WORK_CPU_UNBOUND) {
-			rec.gen = wqt_cpu_snap(target, &ok);
+			rec.gen = wtr_cpu_snap(target, &ok);
 			if (ok)
 				rec.cpu = target;
 		}
@@ -527,34 +528,34 @@ static bool wqt_queue(struct wqt_item *it, int cpu, unsigned long delay,
 	if (w->ordered) {
 		/* tickets in the order the workqueue saw the queues */
 		spin_lock(&w->order_lock);
-		created = wqt_queue_call(it, cpu, delay, mod);
+		created = wtr_queue_call(it, cpu, delay, mod);
 		if (created)
 			rec.ticket = ++w->next_ticket;
 		spin_unlock(&w->order_lock);
 	} else {
-		created = wqt_queue_call(it, cpu, delay, mod);
+		created = wtr_queue_call(it, cpu, delay, mod);
 	}
 
 	if (created) {
 		atomic_long_inc(&it->queued_done);
-		if (it->tracked && !wqt_fifo_push(it, &rec))
-			wqt_fail(C_DUP, "%s/%u: more instances pending than executing slots",
+		if (it->tracked && !wtr_fifo_push(it, &rec))
+			wtr_fail(C_DUP, "%s/%u: more instances pending than executing slots",
 				 w->name, it->id);
 		return true;
 	}
 
 	atomic_long_dec(&it->queued);
 	if (mod) {
-		struct wqt_rec *tail = it->tracked ? wqt_fifo_tail(it) : NULL;
+		struct wtr_rec *tail = it->tracked ? wtr_fifo_tail(it) : NULL;
 
 		/* the pending instance now targets @cpu */
 		if (tail) {
 			tail->cpu = rec.cpu;
 			tail->gen = rec.gen;
 		}
-		atomic_long_inc(&wqt_st.moved);
+		atomic_long_inc(&wtr_st.moved);
 	} else {
-		atomic_long_inc(&wqt_st.merged);
+		atomic_long_inc(&wtr_st.merged);
 	}
 	return false;
 }
@@ -566,27 +567,27 @@ static bool wqt_queue(struct wqt_item *it, int cpu, unsigned long delay,
  * Per-CPU affinity of a tracked instance; it->lock held, irqs off.
  * Returns the CPU whose max_active slot the execution occupies, or -1.
  */
-static int wqt_affinity(struct wqt_item *it, const struct wqt_rec *rec,
+static int wtr_affinity(struct wtr_item *it, const struct wtr_rec *rec,
 			int cpu)
 {
-	bool tgt_stable = rec->cpu >= 0 && wqt_cpu_stable(rec->cpu, rec->gen);
+	bool tgt_stable = rec->cpu >= 0 && wtr_cpu_stable(rec->cpu, rec->gen);
 	bool prev_known = it->prev_cpu >= 0;
 	bool prev_stable = prev_known &&
-			   wqt_cpu_stable(it->prev_cpu, it->prev_gen);
+			   wtr_cpu_stable(it->prev_cpu, it->prev_gen);
 	int slot = -1;
 
 	if (rec->cpu < 0) {
-		atomic_long_inc(&wqt_st.cpu_skipped);
+		atomic_long_inc(&wtr_st.cpu_skipped);
 		it->prev_cpu = -1;
 		return -1;
 	}
 	if (cpu == rec->cpu && tgt_stable) {
-		atomic_long_inc(&wqt_st.cpu_checked);
+		atomic_long_inc(&wtr_st.cpu_checked);
 		/*
 		 * Unless a redirect to the previous pool is ruled out, that
 		 * pool may be an unbound one which happened to run us here.
 		 */
-		if (it->prev_cpu == WQT_NO_PREV || it->prev_cpu == cpu ||
+		if (it->prev_cpu == WTR_NO_PREV || it->prev_cpu == cpu ||
 		    prev_stable) {
 			slot = cpu;
 			it->prev_cpu = cpu;
@@ -598,57 +599,57 @@ static int wqt_affinity(struct wqt_item *it, const struct wqt_rec *rec,
 	}
 	if (prev_stable && cpu == it->prev_cpu) {
 		/* queued while the previous execution still ran there */
-		atomic_long_inc(&wqt_st.cpu_redirected);
+		atomic_long_inc(&wtr_st.cpu_redirected);
 		return cpu;
 	}
 	if (!tgt_stable || it->prev_cpu == -1 || (prev_known && !prev_stable)) {
-		atomic_long_inc(&wqt_st.cpu_skipped);
+		atomic_long_inc(&wtr_st.cpu_skipped);
 		it->prev_cpu = -1;
 		return -1;
 	}
-	wqt_fail(C_CPU, "%s/%u: queued for CPU%d, previous run on CPU%d, ran on CPU%d",
+	wtr_fail(C_CPU, "%s/%u: queued for CPU%d, previous run on CPU%d, ran on CPU%d",
 		 it->w->name, it->id, rec->cpu, it->prev_cpu, cpu);
 	it->prev_cpu = -1;
 	return -1;
 }
 
 /* Pop the instance being executed; returns the max_active slot. */
-static int wqt_track_start(struct wqt_item *it)
+static int wtr_track_start(struct wtr_item *it)
 {
-	struct wqt_wq *w = it->w;
+	struct wtr_wq *w = it->w;
 	unsigned long flags;
-	struct wqt_rec rec;
+	struct wtr_rec rec;
 	int slot = -1;
 
 	spin_lock_irqsave(&it->lock, flags);
 	if (!it->fifo_len) {
 		spin_unlock_irqrestore(&it->lock, flags);
-		wqt_fail(C_DUP, "%s/%u: executed with no queued instance",
+		wtr_fail(C_DUP, "%s/%u: executed with no queued instance",
 			 w->name, it->id);
 		return -1;
 	}
 	rec = it->fifo[it->fifo_head];
-	it->fifo_head = (it->fifo_head + 1) % WQT_FIFO;
+	it->fifo_head = (it->fifo_head + 1) % WTR_FIFO;
 	it->fifo_len--;
 
 	if (w->ordered) {
 		u32 last = READ_ONCE(w->last_ticket);
 
 		if ((s32)(rec.ticket - last) <= 0)
-			wqt_fail(C_ORDER, "%s/%u: ticket %u ran after ticket %u",
+			wtr_fail(C_ORDER, "%s/%u: ticket %u ran after ticket %u",
 				 w->name, it->id, rec.ticket, last);
 		WRITE_ONCE(w->last_ticket, rec.ticket);
-		atomic_long_inc(&wqt_st.order_checked);
+		atomic_long_inc(&wtr_st.order_checked);
 	}
 	if (w->percpu)
-		slot = wqt_affinity(it, &rec, smp_processor_id());
+		slot = wtr_affinity(it, &rec, smp_processor_id());
 	spin_unlock_irqrestore(&it->lock, flags);
 	return slot;
 }
 
-static void wqt_active_inc(struct wqt_item *it, int slot)
+static void wtr_active_inc(struct wtr_item *it, int slot)
 {
-	struct wqt_wq *w = it->w;
+	struct wtr_wq *w = it->w;
 	atomic_t *ctr;
 	int n;
 
@@ -667,48 +668,48 @@ static void wqt_active_inc(struct wqt_item *it, int slot)
 	if (n > atomic_read(&w->peak))
 		atomic_set(&w->peak, n);
 	if (n > w->limit)
-		wqt_fail(C_MAXACT, "%s: %d executing%s%.0d, max_active %d",
+		wtr_fail(C_MAXACT, "%s: %d executing%s%.0d, max_active %d",
 			 w->name, n, w->percpu ? " on CPU" : "",
 			 w->percpu ? slot : 0, w->limit);
 }
 
-static void wqt_active_dec(struct wqt_item *it)
+static void wtr_active_dec(struct wtr_item *it)
 {
-	struct wqt_wq *w = it->w;
+	struct wtr_wq *w = it->w;
 
 	if (it->slot < 0)
 		return;
 	atomic_dec(w->percpu ? &w->cpu_active[it->slot] : &w->active);
 }
 
-static void wqt_requeue_self(struct wqt_item *it)
+static void wtr_requeue_self(struct wtr_item *it)
 {
 	unsigned long flags;
 	bool ret;
 
 	if (it->tracked) {
 		spin_lock_irqsave(&it->lock, flags);
-		ret = !it->sync_busy && wqt_queue(it, WORK_CPU_UNBOUND, 0, false);
+		ret = !it->sync_busy && wtr_queue(it, WORK_CPU_UNBOUND, 0, false);
 		spin_unlock_irqrestore(&it->lock, flags);
 	} else {
 		local_irq_save(flags);
-		ret = wqt_queue(it, WORK_CPU_UNBOUND, 0, false);
+		ret = wtr_queue(it, WORK_CPU_UNBOUND, 0, false);
 		local_irq_restore(flags);
 	}
 	if (ret)
-		atomic_long_inc(&wqt_st.requeued);
+		atomic_long_inc(&wtr_st.requeued);
 }
 
-static void wqt_work_fn(struct work_struct *work)
+static void wtr_work_fn(struct work_struct *work)
 {
-	struct wqt_item *it = wqt_item_of(work);
-	struct wqt_wq *w = it->w;
+	struct wtr_item *it = wtr_item_of(work);
+	struct wtr_wq *w = it->w;
 	long ran, cancelled, queued;
 	int slot = -1;
 
 	if (w->bh ? !in_serving_softirq() :
 		    (!in_task() || current_work() != work))
-		wqt_fail(C_CONTEXT, "%s/%u: wrong context (softirq %d, task %d)",
+		wtr_fail(C_CONTEXT, "%s/%u: wrong context (softirq %d, task %d)",
 			 w->name, it->id, !!in_serving_softirq(), !!in_task());
 
 	ran = atomic_long_inc_return(&it->ran);
@@ -720,16 +721,16 @@ static void wqt_work_fn(struct work_struct *work)
 	    atomic_long_read(&it->surplus) < ran + cancelled - queued) {
 		/* report each new excess once, not every later execution */
 		atomic_long_set(&it->surplus, ran + cancelled - queued);
-		wqt_fail(C_DUP, "%s/%u: %ld executions + %ld cancels for %ld queues",
+		wtr_fail(C_DUP, "%s/%u: %ld executions + %ld cancels for %ld queues",
 			 w->name, it->id, ran, cancelled, queued);
 	}
 	if (atomic_read(&it->sync_disabled))
-		wqt_fail(C_DISABLE, "%s/%u: executed while disabled",
+		wtr_fail(C_DISABLE, "%s/%u: executed while disabled",
 			 w->name, it->id);
 
 	if (it->tracked)
-		slot = wqt_track_start(it);
-	wqt_active_inc(it, slot);
+		slot = wtr_track_start(it);
+	wtr_active_inc(it, slot);
 
 	/* give other executions a chance to overlap */
 	if (!w->bh && get_random_u32_below(8) == 0)
@@ -737,14 +738,14 @@ static void wqt_work_fn(struct work_struct *work)
 	else if (get_random_u32_below(16) == 0)
 		udelay(5);
 
-	if (!it->delayed && (wqt_op_mask & BIT(OP_REQUEUE)) &&
-	    !READ_ONCE(wqt_draining) && it->budget > 0 &&
+	if (!it->delayed && (wtr_op_mask & BIT(OP_REQUEUE)) &&
+	    !READ_ONCE(wtr_draining) && it->budget > 0 &&
 	    get_random_u32_below(4) == 0) {
 		it->budget--;
-		wqt_requeue_self(it);
+		wtr_requeue_self(it);
 	}
 
-	wqt_active_dec(it);
+	wtr_active_dec(it);
 	/* all of the above is done before we count as finished */
 	smp_mb__before_atomic();
 	atomic_long_inc(&it->done);	/* last access to @it */
@@ -755,19 +756,19 @@ static void wqt_work_fn(struct work_struct *work)
  * BH items take it in softirq, the others with softirqs on, so the two
  * must not share a site.  Called on an idle item only.
  */
-static void wqt_item_init_work(struct wqt_item *it, bool bh)
+static void wtr_item_init_work(struct wtr_item *it, bool bh)
 {
 	if (bh && it->delayed)
-		INIT_DELAYED_WORK(&it->dwork, wqt_work_fn);
+		INIT_DELAYED_WORK(&it->dwork, wtr_work_fn);
 	else if (bh)
-		INIT_WORK(&it->dwork.work, wqt_work_fn);
+		INIT_WORK(&it->dwork.work, wtr_work_fn);
 	else if (it->delayed)
-		INIT_DELAYED_WORK(&it->dwork, wqt_work_fn);
+		INIT_DELAYED_WORK(&it->dwork, wtr_work_fn);
 	else
-		INIT_WORK(&it->dwork.work, wqt_work_fn);
+		INIT_WORK(&it->dwork.work, wtr_work_fn);
 }
 
-static void wqt_item_init(struct wqt_item *it, struct wqt_wq *w,
+static void wtr_item_init(struct wtr_item *it, struct wtr_wq *w,
 			  unsigned int id, bool delayed, bool tracked)
 {
 	memset(it, 0, sizeof(*it));
@@ -776,14 +777,14 @@ static void wqt_item_init(struct wqt_item *it, struct wqt_wq *w,
 	it->delayed = delayed;
 	it->tracked = tracked;
 	it->budget = INT_MAX;
-	it->prev_cpu = WQT_NO_PREV;
+	it->prev_cpu = WTR_NO_PREV;
 	it->slot = -1;
 	spin_lock_init(&it->lock);
-	wqt_item_init_work(it, w->bh);
+	wtr_item_init_work(it, w->bh);
 }
 
 /* Nothing outstanding: every instance ended, nothing executing. */
-static bool wqt_item_settled(struct wqt_item *it)
+static bool wtr_item_settled(struct wtr_item *it)
 {
 	long done = atomic_long_read(&it->done);
 
@@ -794,7 +795,7 @@ static bool wqt_item_settled(struct wqt_item *it)
 }
 
 /* After flush: every instance queued before @snap must have ended. */
-static void wqt_check_flushed(struct wqt_item *it, long snap, const char *what)
+static void wtr_check_flushed(struct wtr_item *it, long snap, const char *what)
 {
 	long inflight, cancelled, done;
 
@@ -803,9 +804,9 @@ static void wqt_check_flushed(struct wqt_item *it, long snap, const char *what)
 	smp_rmb();
 	cancelled = atomic_long_read(&it->cancelled);
 	done = atomic_long_read(&it->done);
-	atomic_long_inc(&wqt_st.flush_checked);
+	atomic_long_inc(&wtr_st.flush_checked);
 	if (done + cancelled + inflight < snap)
-		wqt_fail(C_FLUSH, "%s/%u: %s returned with %ld of %ld earlier queues unfinished",
+		wtr_fail(C_FLUSH, "%s/%u: %s returned with %ld of %ld earlier queues unfinished",
 			 it->w->name, it->id, what,
 			 snap - done - cancelled - inflight, snap);
 }
@@ -813,7 +814,7 @@ static void wqt_check_flushed(struct wqt_item *it, long snap, const char *what)
 /* ------------------------------------------------------------------ */
 /* Workqueue slots                                                     */
 
-static int wqt_limit_for(bool ordered, bool bh, bool unbound, int ma)
+static int wtr_limit_for(bool ordered, bool bh, bool unbound, int ma)
 {
 	if (ordered)
 		return 1;
@@ -824,14 +825,14 @@ static int wqt_limit_for(bool ordered, bool bh, bool unbound, int ma)
 	return ma;
 }
 
-static int wqt_wq_setup(struct wqt_wq *w, const char *name, unsigned int flags,
+static int wtr_wq_setup(struct wtr_wq *w, const char *name, unsigned int flags,
 			bool ordered, int ma)
 {
 	strscpy(w->name, name, sizeof(w->name));
 	w->bh = flags & WQ_BH;
 	w->ordered = ordered;
 	w->percpu = !ordered && !(flags & WQ_UNBOUND);
-	w->limit = wqt_limit_for(ordered, w->bh, flags & WQ_UNBOUND, ma);
+	w->limit = wtr_limit_for(ordered, w->bh, flags & WQ_UNBOUND, ma);
 	atomic_set(&w->active, 0);
 	atomic_set(&w->peak, 0);
 	spin_lock_init(&w->order_lock);
@@ -849,21 +850,21 @@ static int wqt_wq_setup(struct wqt_wq *w, const char *name, unsigned int flags,
 	return w->wq ? 0 : -ENOMEM;
 }
 
-static int wqt_setup_wqs(void)
+static int wtr_setup_wqs(void)
 {
-	bool delayed_ops = wqt_op_mask & (BIT(OP_DELAYED) | BIT(OP_MOD_DELAYED));
+	bool delayed_ops = wtr_op_mask & (BIT(OP_DELAYED) | BIT(OP_MOD_DELAYED));
 	int k, ret;
 	unsigned int i;
 
 	for (k = 0; k < K_NR; k++) {
-		struct wqt_wq *w = &wqt_wqs[k];
+		struct wtr_wq *w = &wtr_wqs[k];
 		char name[32];
 
-		if (!(wqt_kind_mask & BIT(k)))
+		if (!(wtr_kind_mask & BIT(k)))
 			continue;
-		snprintf(name, sizeof(name), "wqtest_%s", wqt_kinds[k].name);
-		ret = wqt_wq_setup(w, name, wqt_kinds[k].flags,
-				   wqt_kinds[k].ordered, max_active);
+		snprintf(name, sizeof(name), "wqtest_%s", wtr_kinds[k].name);
+		ret = wtr_wq_setup(w, name, wtr_kinds[k].flags,
+				   wtr_kinds[k].ordered, max_active);
 		if (ret)
 			return ret;
 		w->items = kcalloc(nitems, sizeof(*w->items), GFP_KERNEL);
@@ -872,18 +873,18 @@ static int wqt_setup_wqs(void)
 		w->nitems = nitems;
 		w->nplain = (w->ordered || !delayed_ops) ? nitems : nitems / 2;
 		for (i = 0; i < nitems; i++)
-			wqt_item_init(&w->items[i], w, i, i >= w->nplain,
+			wtr_item_init(&w->items[i], w, i, i >= w->nplain,
 				      w->ordered || (w->percpu && (i & 1)));
 	}
 	return 0;
 }
 
-static void wqt_free_wqs(void)
+static void wtr_free_wqs(void)
 {
 	int k;
 
 	for (k = 0; k < K_NR; k++) {
-		struct wqt_wq *w = &wqt_wqs[k];
+		struct wtr_wq *w = &wtr_wqs[k];
 
 		if (w->wq)
 			destroy_workqueue(w->wq);
@@ -896,37 +897,37 @@ static void wqt_free_wqs(void)
 /* ------------------------------------------------------------------ */
 /* Producer operations                                                 */
 
-static struct wqt_wq *wqt_pick_wq(struct wqt_producer *p, bool need_delayed)
+static struct wtr_wq *wtr_pick_wq(struct wtr_producer *p, bool need_delayed)
 {
-	unsigned int n = hweight32(wqt_kind_mask), i, k, tries;
+	unsigned int n = hweight32(wtr_kind_mask), i, k, tries;
 
 	for (tries = 0; tries < 2 * K_NR; tries++) {
-		i = wqt_rand(p, n);
+		i = wtr_rand(p, n);
 		for (k = 0; k < K_NR; k++) {
-			if (!(wqt_kind_mask & BIT(k)))
+			if (!(wtr_kind_mask & BIT(k)))
 				continue;
 			if (!i--)
 				break;
 		}
-		if (!need_delayed || wqt_wqs[k].nplain < wqt_wqs[k].nitems)
-			return &wqt_wqs[k];
+		if (!need_delayed || wtr_wqs[k].nplain < wtr_wqs[k].nitems)
+			return &wtr_wqs[k];
 	}
 	return NULL;
 }
 
-static struct wqt_item *wqt_pick_item(struct wqt_producer *p, struct wqt_wq *w,
+static struct wtr_item *wtr_pick_item(struct wtr_producer *p, struct wtr_wq *w,
 				      bool need_delayed)
 {
 	if (need_delayed)
-		return &w->items[w->nplain + wqt_rand(p, w->nitems - w->nplain)];
-	return &w->items[wqt_rand(p, w->nitems)];
+		return &w->items[w->nplain + wtr_rand(p, w->nitems - w->nplain)];
+	return &w->items[wtr_rand(p, w->nitems)];
 }
 
 /* An online CPU, preferably not this one; cpus_read_lock() held. */
-static int wqt_pick_cpu(struct wqt_producer *p)
+static int wtr_pick_cpu(struct wtr_producer *p)
 {
 	unsigned int n = num_online_cpus();
-	int cpu = cpumask_nth(wqt_rand(p, n), cpu_online_mask);
+	int cpu = cpumask_nth(wtr_rand(p, n), cpu_online_mask);
 
 	if (cpu == raw_smp_processor_id() && n > 1)
 		cpu = cpumask_next_wrap(cpu, cpu_online_mask, cpu, false);
@@ -934,7 +935,7 @@ static int wqt_pick_cpu(struct wqt_producer *p)
 }
 
 /* Take the item for an exclusive sync op; false if someone else has it. */
-static bool wqt_busy_get(struct wqt_item *it)
+static bool wtr_busy_get(struct wtr_item *it)
 {
 	unsigned long flags;
 	bool ok;
@@ -944,11 +945,11 @@ static bool wqt_busy_get(struct wqt_item *it)
 	it->sync_busy = true;
 	spin_unlock_irqrestore(&it->lock, flags);
 	if (!ok)
-		atomic_long_inc(&wqt_st.busy_skips);
+		atomic_long_inc(&wtr_st.busy_skips);
 	return ok;
 }
 
-static void wqt_busy_put(struct wqt_item *it)
+static void wtr_busy_put(struct wtr_item *it)
 {
 	unsigned long flags;
 
@@ -957,17 +958,17 @@ static void wqt_busy_put(struct wqt_item *it)
 	spin_unlock_irqrestore(&it->lock, flags);
 }
 
-static void wqt_op_queue(struct wqt_producer *p, struct wqt_item *it,
-			 enum wqt_op op)
+static void wtr_op_queue(struct wtr_producer *p, struct wtr_item *it,
+			 enum wtr_op op)
 {
 	bool mod = op == OP_MOD_DELAYED;
 	bool want_cpu = op == OP_QUEUE_ON ||
-			((op == OP_DELAYED || mod) && wqt_rand(p, 2));
+			((op == OP_DELAYED || mod) && wtr_rand(p, 2));
 	unsigned long delay = 0, flags;
 	int cpu = WORK_CPU_UNBOUND;
 
 	if (it->delayed && (op == OP_DELAYED || mod))
-		delay = wqt_rand(p, max_delay + 1);
+		delay = wtr_rand(p, max_delay + 1);
 	/*
 	 * A BH delayed work whose target CPU goes offline before the timer
 	 * fires would be queued on a dead CPU's BH pool; target no CPU.
@@ -977,30 +978,30 @@ static void wqt_op_queue(struct wqt_producer *p, struct wqt_item *it,
 
 	if (want_cpu) {
 		cpus_read_lock();
-		cpu = wqt_pick_cpu(p);
+		cpu = wtr_pick_cpu(p);
 	}
 	if (it->tracked || mod) {
 		spin_lock_irqsave(&it->lock, flags);
 		if (it->sync_busy) {
-			atomic_long_inc(&wqt_st.busy_skips);
+			atomic_long_inc(&wtr_st.busy_skips);
 		} else {
 			if (mod)
 				atomic_inc(&it->mod_seq);
-			wqt_queue(it, cpu, delay, mod);
+			wtr_queue(it, cpu, delay, mod);
 			if (mod)
 				atomic_inc(&it->mod_seq);
 		}
 		spin_unlock_irqrestore(&it->lock, flags);
 	} else {
 		local_irq_save(flags);
-		wqt_queue(it, cpu, delay, false);
+		wtr_queue(it, cpu, delay, false);
 		local_irq_restore(flags);
 	}
 	if (want_cpu)
 		cpus_read_unlock();
 }
 
-static void wqt_cancel_begin(struct wqt_item *it)
+static void wtr_cancel_begin(struct wtr_item *it)
 {
 	atomic_inc(&it->cancel_calls);
 	atomic_inc(&it->cancel_inflight);
@@ -1008,66 +1009,66 @@ static void wqt_cancel_begin(struct wqt_item *it)
 	smp_mb__after_atomic();
 }
 
-static void wqt_cancel_end(struct wqt_item *it)
+static void wtr_cancel_end(struct wtr_item *it)
 {
 	/* the result is counted before the call leaves flight */
 	smp_mb__before_atomic();
 	atomic_dec(&it->cancel_inflight);
 }
 
-static void wqt_op_cancel(struct wqt_item *it)
+static void wtr_op_cancel(struct wtr_item *it)
 {
 	unsigned long flags;
 	bool ret;
 
-	wqt_cancel_begin(it);
+	wtr_cancel_begin(it);
 	if (it->tracked) {
 		/* nothing may be queued between the cancel and the FIFO update */
 		spin_lock_irqsave(&it->lock, flags);
 		ret = it->delayed ? cancel_delayed_work(&it->dwork) :
-				    cancel_work(wqt_work(it));
+				    cancel_work(wtr_work(it));
 		if (ret) {
 			atomic_long_inc(&it->cancelled);
 			if (it->fifo_len)
 				it->fifo_len--;
 			else
-				wqt_fail(C_DUP,
+				wtr_fail(C_DUP,
 					 "%s/%u: cancel removed an instance that was never queued",
 					 it->w->name, it->id);
 		}
 		spin_unlock_irqrestore(&it->lock, flags);
 	} else {
 		ret = it->delayed ? cancel_delayed_work(&it->dwork) :
-				    cancel_work(wqt_work(it));
+				    cancel_work(wtr_work(it));
 		if (ret)
 			atomic_long_inc(&it->cancelled);
 	}
-	wqt_cancel_end(it);
+	wtr_cancel_end(it);
 }
 
-static bool wqt_needs_excl(struct wqt_item *it)
+static bool wtr_needs_excl(struct wtr_item *it)
 {
 	return it->tracked || it->delayed;
 }
 
-static void wqt_op_cancel_sync(struct wqt_item *it)
+static void wtr_op_cancel_sync(struct wtr_item *it)
 {
-	bool excl = wqt_needs_excl(it);
+	bool excl = wtr_needs_excl(it);
 	bool ret;
 
-	if (excl && !wqt_busy_get(it))
+	if (excl && !wtr_busy_get(it))
 		return;
-	wqt_cancel_begin(it);
+	wtr_cancel_begin(it);
 	ret = it->delayed ? cancel_delayed_work_sync(&it->dwork) :
-			    cancel_work_sync(wqt_work(it));
+			    cancel_work_sync(wtr_work(it));
 	if (ret)
-		wqt_note_cancel(it);
-	wqt_cancel_end(it);
+		wtr_note_cancel(it);
+	wtr_cancel_end(it);
 	if (excl)
-		wqt_busy_put(it);
+		wtr_busy_put(it);
 }
 
-static void wqt_op_flush_work(struct wqt_item *it)
+static void wtr_op_flush_work(struct wtr_item *it)
 {
 	int seq = 0, fseq = 0, others = 0, calls, cancels;
 	bool skip, waited, cancelling;
@@ -1087,7 +1088,7 @@ static void wqt_op_flush_work(struct wqt_item *it)
 	if (it->delayed)
 		waited = flush_delayed_work(&it->dwork);
 	else
-		waited = flush_work(wqt_work(it));
+		waited = flush_work(wtr_work(it));
 	/* and checked against counts read after it returned */
 	smp_mb();
 	/*
@@ -1108,11 +1109,11 @@ static void wqt_op_flush_work(struct wqt_item *it)
 	if (skip) {
 		if (it->delayed)
 			atomic_dec(&it->dflush_active);
-		atomic_long_inc(&wqt_st.flush_skipped);
+		atomic_long_inc(&wtr_st.flush_skipped);
 		return;
 	}
 	if (!it->delayed) {
-		wqt_check_flushed(it, snap, "flush_work");
+		wtr_check_flushed(it, snap, "flush_work");
 		return;
 	}
 	/*
@@ -1125,12 +1126,12 @@ static void wqt_op_flush_work(struct wqt_item *it)
 	       atomic_read(&it->dflush_seq) != fseq;
 	atomic_dec(&it->dflush_active);
 	if (skip)
-		atomic_long_inc(&wqt_st.flush_skipped);
+		atomic_long_inc(&wtr_st.flush_skipped);
 	else
-		wqt_check_flushed(it, snap, "flush_delayed_work");
+		wtr_check_flushed(it, snap, "flush_delayed_work");
 }
 
-static void wqt_flush_wq_checked(struct wqt_wq *w, long *snap)
+static void wtr_flush_wq_checked(struct wtr_wq *w, long *snap)
 {
 	unsigned int i;
 
@@ -1142,24 +1143,24 @@ static void wqt_flush_wq_checked(struct wqt_wq *w, long *snap)
 	/* see above */
 	smp_mb();
 	for (i = 0; i < w->nplain; i++)
-		wqt_check_flushed(&w->items[i], snap[i], "flush_workqueue");
+		wtr_check_flushed(&w->items[i], snap[i], "flush_workqueue");
 }
 
 /* Try to queue a disabled item; every way must be refused. */
-static void wqt_try_disabled(struct wqt_producer *p, struct wqt_item *it)
+static void wtr_try_disabled(struct wtr_producer *p, struct wtr_item *it)
 {
 	unsigned long flags;
 	bool created;
 
 	atomic_long_inc(&it->queued);
-	/* as in wqt_queue(): raised before the attempt */
+	/* as in wtr_queue(): raised before the attempt */
 	smp_mb__after_atomic();
 	local_irq_save(flags);
 	if (!it->delayed) {
-		created = queue_work(it->w->wq, wqt_work(it));
-	} else if (wqt_rand(p, 2)) {
+		created = queue_work(it->w->wq, wtr_work(it));
+	} else if (wtr_rand(p, 2)) {
 		created = queue_delayed_work(it->w->wq, &it->dwork,
-					     wqt_rand(p, max_delay + 1));
+					     wtr_rand(p, max_delay + 1));
 	} else {
 		/*
 		 * Nothing can be pending, so true is wrong.  false cannot
@@ -1168,169 +1169,169 @@ static void wqt_try_disabled(struct wqt_producer *p, struct wqt_item *it)
 		 */
 		created = false;
 		if (mod_delayed_work(it->w->wq, &it->dwork, 0))
-			wqt_fail(C_DISABLE, "%s/%u: mod_delayed_work found a disabled item pending",
+			wtr_fail(C_DISABLE, "%s/%u: mod_delayed_work found a disabled item pending",
 				 it->w->name, it->id);
 	}
 	local_irq_restore(flags);
 	if (!created) {
 		atomic_long_dec(&it->queued);
-		atomic_long_inc(&wqt_st.refused);
+		atomic_long_inc(&wtr_st.refused);
 		return;
 	}
 	/* keep the books right: this instance exists now */
 	atomic_long_inc(&it->queued_done);
 	if (it->tracked) {
-		struct wqt_rec rec = { .cpu = -1 };
+		struct wtr_rec rec = { .cpu = -1 };
 
 		spin_lock_irqsave(&it->lock, flags);
-		wqt_fifo_push(it, &rec);
+		wtr_fifo_push(it, &rec);
 		spin_unlock_irqrestore(&it->lock, flags);
 	}
-	wqt_fail(C_DISABLE, "%s/%u: queueing a disabled item succeeded",
+	wtr_fail(C_DISABLE, "%s/%u: queueing a disabled item succeeded",
 		 it->w->name, it->id);
 }
 
-static void wqt_op_disable(struct wqt_producer *p, struct wqt_item *it)
+static void wtr_op_disable(struct wtr_producer *p, struct wtr_item *it)
 {
-	bool excl = wqt_needs_excl(it);
-	bool sync = wqt_rand(p, 2);
-	bool nested = excl && !wqt_rand(p, 4);
+	bool excl = wtr_needs_excl(it);
+	bool sync = wtr_rand(p, 2);
+	bool nested = excl && !wtr_rand(p, 4);
 	bool ret;
 
-	if (excl && !wqt_busy_get(it))
+	if (excl && !wtr_busy_get(it))
 		return;
 
-	wqt_cancel_begin(it);
+	wtr_cancel_begin(it);
 	if (it->delayed)
 		ret = sync ? disable_delayed_work_sync(&it->dwork) :
 			     disable_delayed_work(&it->dwork);
 	else
-		ret = sync ? disable_work_sync(wqt_work(it)) :
-			     disable_work(wqt_work(it));
+		ret = sync ? disable_work_sync(wtr_work(it)) :
+			     disable_work(wtr_work(it));
 	if (ret)
-		wqt_note_cancel(it);
-	wqt_cancel_end(it);
+		wtr_note_cancel(it);
+	wtr_cancel_end(it);
 
 	if (nested) {
 		/* already disabled, so nothing can be pending */
 		ret = it->delayed ? disable_delayed_work(&it->dwork) :
-				    disable_work(wqt_work(it));
+				    disable_work(wtr_work(it));
 		if (ret) {
-			wqt_note_cancel(it);
-			wqt_fail(C_DISABLE, "%s/%u: second disable found it pending",
+			wtr_note_cancel(it);
+			wtr_fail(C_DISABLE, "%s/%u: second disable found it pending",
 				 it->w->name, it->id);
 		}
 	}
 	if (sync)
 		atomic_inc(&it->sync_disabled);
 
-	wqt_try_disabled(p, it);
-	if (wqt_rand(p, 2))
+	wtr_try_disabled(p, it);
+	if (wtr_rand(p, 2))
 		usleep_range(20, 100);
-	wqt_try_disabled(p, it);
+	wtr_try_disabled(p, it);
 
 	if (sync)
 		atomic_dec(&it->sync_disabled);
 	if (nested) {
 		ret = it->delayed ? enable_delayed_work(&it->dwork) :
-				    enable_work(wqt_work(it));
+				    enable_work(wtr_work(it));
 		if (ret)
-			wqt_fail(C_DISABLE, "%s/%u: enable reported count 0 after nested disable",
+			wtr_fail(C_DISABLE, "%s/%u: enable reported count 0 after nested disable",
 				 it->w->name, it->id);
 	}
 	ret = it->delayed ? enable_delayed_work(&it->dwork) :
-			    enable_work(wqt_work(it));
+			    enable_work(wtr_work(it));
 	if (excl && !ret)
-		wqt_fail(C_DISABLE, "%s/%u: last enable did not report count 0",
+		wtr_fail(C_DISABLE, "%s/%u: last enable did not report count 0",
 			 it->w->name, it->id);
-	atomic_long_inc(&wqt_st.disable_cycles);
+	atomic_long_inc(&wtr_st.disable_cycles);
 	if (excl)
-		wqt_busy_put(it);
+		wtr_busy_put(it);
 }
 
 /* Create a workqueue, load it, destroy it, check nothing was left behind. */
-static void wqt_op_shortlived(struct wqt_producer *p)
+static void wtr_op_shortlived(struct wtr_producer *p)
 {
 	static const unsigned int choice[] = {
 		0, WQ_UNBOUND, WQ_HIGHPRI, WQ_BH, WQ_BH | WQ_HIGHPRI,
 		WQ_FREEZABLE, WQ_MEM_RECLAIM, WQ_UNBOUND | WQ_MEM_RECLAIM,
 		WQ_UNBOUND | WQ_FREEZABLE, 0 /* ordered */,
 	};
-	unsigned int c = wqt_rand(p, ARRAY_SIZE(choice));
+	unsigned int c = wtr_rand(p, ARRAY_SIZE(choice));
 	bool ordered = c == ARRAY_SIZE(choice) - 1;
-	struct wqt_wq *w = &p->sl;
+	struct wtr_wq *w = &p->sl;
 	unsigned int i, round, rounds;
 	char name[32];
-	long snap[WQT_SCRATCH], bal[WQT_SCRATCH];
+	long snap[WTR_SCRATCH], bal[WTR_SCRATCH];
 	unsigned long flags;
 
 	snprintf(name, sizeof(name), "wqtest_sl%u", p->idx);
-	if (wqt_wq_setup(w, name, choice[c], ordered,
-			 1 + wqt_rand(p, max_active))) {
-		atomic_long_inc(&wqt_st.sl_alloc_fail);
+	if (wtr_wq_setup(w, name, choice[c], ordered,
+			 1 + wtr_rand(p, max_active))) {
+		atomic_long_inc(&wtr_st.sl_alloc_fail);
 		return;
 	}
-	atomic_long_inc(&wqt_st.sl_created);
+	atomic_long_inc(&wtr_st.sl_created);
 	w->items = p->scratch;
-	w->nitems = WQT_SCRATCH;
-	w->nplain = WQT_SCRATCH - 2;
-	for (i = 0; i < WQT_SCRATCH; i++) {
-		struct wqt_item *it = &p->scratch[i];
+	w->nitems = WTR_SCRATCH;
+	w->nplain = WTR_SCRATCH - 2;
+	for (i = 0; i < WTR_SCRATCH; i++) {
+		struct wtr_item *it = &p->scratch[i];
 
 		it->w = w;
-		wqt_item_init_work(it, w->bh);
+		wtr_item_init_work(it, w->bh);
 		/* zero unless an earlier lifetime already went wrong */
 		bal[i] = atomic_long_read(&it->queued) -
 			 atomic_long_read(&it->ran) -
 			 atomic_long_read(&it->cancelled);
 		/* a BH item is not "chained" for a dying workqueue */
-		it->budget = w->bh ? 0 : wqt_rand(p, 4);
+		it->budget = w->bh ? 0 : wtr_rand(p, 4);
 	}
 
-	rounds = 1 + wqt_rand(p, 3);
+	rounds = 1 + wtr_rand(p, 3);
 	for (round = 0; round < rounds; round++) {
-		for (i = 0; i < WQT_SCRATCH; i++) {
-			struct wqt_item *it = &p->scratch[i];
-			bool on = wqt_rand(p, 2);
+		for (i = 0; i < WTR_SCRATCH; i++) {
+			struct wtr_item *it = &p->scratch[i];
+			bool on = wtr_rand(p, 2);
 			int cpu = WORK_CPU_UNBOUND;
 			unsigned long delay = 0;
 
 			if (it->delayed)
-				delay = wqt_rand(p, max_delay + 1);
+				delay = wtr_rand(p, max_delay + 1);
 			if (on && !(w->bh && delay)) {
 				cpus_read_lock();
-				cpu = wqt_pick_cpu(p);
+				cpu = wtr_pick_cpu(p);
 			}
 			local_irq_save(flags);
-			wqt_queue(it, cpu, delay, false);
+			wtr_queue(it, cpu, delay, false);
 			local_irq_restore(flags);
 			if (cpu != WORK_CPU_UNBOUND)
 				cpus_read_unlock();
-			if (!wqt_rand(p, 6))
-				wqt_op_cancel(it);
+			if (!wtr_rand(p, 6))
+				wtr_op_cancel(it);
 		}
-		if (!wqt_rand(p, 2))
-			wqt_flush_wq_checked(w, snap);
+		if (!wtr_rand(p, 2))
+			wtr_flush_wq_checked(w, snap);
 	}
 	/* destroy_workqueue() does not wait for timers of delayed work */
-	for (i = w->nplain; i < WQT_SCRATCH; i++) {
-		struct wqt_item *it = &p->scratch[i];
+	for (i = w->nplain; i < WTR_SCRATCH; i++) {
+		struct wtr_item *it = &p->scratch[i];
 
-		if (wqt_rand(p, 2)) {
+		if (wtr_rand(p, 2)) {
 			flush_delayed_work(&it->dwork);
 		} else {
-			wqt_cancel_begin(it);
+			wtr_cancel_begin(it);
 			if (cancel_delayed_work_sync(&it->dwork))
 				atomic_long_inc(&it->cancelled);
-			wqt_cancel_end(it);
+			wtr_cancel_end(it);
 		}
 	}
 	destroy_workqueue(w->wq);
 	w->wq = NULL;
-	atomic_long_add(WQT_SCRATCH, &wqt_st.sl_items);
+	atomic_long_add(WTR_SCRATCH, &wtr_st.sl_items);
 
-	for (i = 0; i < WQT_SCRATCH; i++) {
-		struct wqt_item *it = &p->scratch[i];
+	for (i = 0; i < WTR_SCRATCH; i++) {
+		struct wtr_item *it = &p->scratch[i];
 		long q = atomic_long_read(&it->queued);
 		long r = atomic_long_read(&it->ran);
 		long cn = atomic_long_read(&it->cancelled);
@@ -1338,53 +1339,53 @@ static void wqt_op_shortlived(struct wqt_producer *p)
 
 		if (q - r - cn == bal[i] && d == r)
 			continue;
-		wqt_fail(C_SHORTLIVED,
+		wtr_fail(C_SHORTLIVED,
 			 "%s/%u after destroy: queued %ld ran %ld cancelled %ld finished %ld (balance was %ld)",
 			 name, it->id, q, r, cn, d, bal[i]);
 		/* unless it merely ran too often, something may still hold it */
 		if (q - r - cn > bal[i] || d != r)
-			WRITE_ONCE(wqt_pinned, true);
+			WRITE_ONCE(wtr_pinned, true);
 	}
 }
 
 /* ------------------------------------------------------------------ */
 /* Producers                                                           */
 
-static enum wqt_op wqt_pick_op(struct wqt_producer *p)
+static enum wtr_op wtr_pick_op(struct wtr_producer *p)
 {
-	u32 r = wqt_rand(p, wqt_op_total);
+	u32 r = wtr_rand(p, wtr_op_total);
 	int op;
 
 	for (op = 0; op < OP_NR; op++) {
-		if (!(wqt_op_mask & BIT(op)))
+		if (!(wtr_op_mask & BIT(op)))
 			continue;
-		if (r < wqt_op_weight[op])
+		if (r < wtr_op_weight[op])
 			return op;
-		r -= wqt_op_weight[op];
+		r -= wtr_op_weight[op];
 	}
 	return OP_QUEUE;
 }
 
-static void wqt_do_op(struct wqt_producer *p, enum wqt_op op)
+static void wtr_do_op(struct wtr_producer *p, enum wtr_op op)
 {
 	bool need_delayed = op == OP_DELAYED || op == OP_MOD_DELAYED;
-	struct wqt_item *it;
-	struct wqt_wq *w;
+	struct wtr_item *it;
+	struct wtr_wq *w;
 
 	if (op == OP_SHORTLIVED) {
 		p->op_item = NULL;
-		wqt_op_shortlived(p);
+		wtr_op_shortlived(p);
 		return;
 	}
-	w = wqt_pick_wq(p, need_delayed);
+	w = wtr_pick_wq(p, need_delayed);
 	if (!w)
 		return;
 	if (op == OP_FLUSH_WQ) {
 		p->op_item = NULL;
-		wqt_flush_wq_checked(w, p->snap);
+		wtr_flush_wq_checked(w, p->snap);
 		return;
 	}
-	it = wqt_pick_item(p, w, need_delayed);
+	it = wtr_pick_item(p, w, need_delayed);
 	p->op_item = it;
 
 	switch (op) {
@@ -1392,38 +1393,38 @@ static void wqt_do_op(struct wqt_producer *p, enum wqt_op op)
 	case OP_QUEUE_ON:
 	case OP_DELAYED:
 	case OP_MOD_DELAYED:
-		wqt_op_queue(p, it, op);
+		wtr_op_queue(p, it, op);
 		break;
 	case OP_CANCEL:
-		wqt_op_cancel(it);
+		wtr_op_cancel(it);
 		break;
 	case OP_CANCEL_SYNC:
-		wqt_op_cancel_sync(it);
+		wtr_op_cancel_sync(it);
 		break;
 	case OP_FLUSH_WORK:
-		wqt_op_flush_work(it);
+		wtr_op_flush_work(it);
 		break;
 	case OP_DISABLE:
-		wqt_op_disable(p, it);
+		wtr_op_disable(p, it);
 		break;
 	default:
 		break;
 	}
 }
 
-static int wqt_producer_fn(void *arg)
+static int wtr_producer_fn(void *arg)
 {
-	struct wqt_producer *p = arg;
+	struct wtr_producer *p = arg;
 	unsigned long n = 0;
 
-	while (!READ_ONCE(wqt_stop)) {
-		enum wqt_op op = wqt_pick_op(p);
+	while (!READ_ONCE(wtr_stop)) {
+		enum wtr_op op = wtr_pick_op(p);
 
-		p->op_name = wqt_op_names[op];
+		p->op_name = wtr_op_names[op];
 		WRITE_ONCE(p->op_start, jiffies | 1);
-		wqt_do_op(p, op);
+		wtr_do_op(p, op);
 		WRITE_ONCE(p->op_start, 0);
-		atomic_long_inc(&wqt_st.ops[op]);
+		atomic_long_inc(&wtr_st.ops[op]);
 		if (++n % 32 == 0)
 			usleep_range(50, 200);
 		else
@@ -1432,121 +1433,121 @@ static int wqt_producer_fn(void *arg)
 	kthread_complete_and_exit(&p->done, 0);
 }
 
-static void wqt_watchdog(void)
+static void wtr_watchdog(void)
 {
 	unsigned long limit = (unsigned long)stall_timeout * HZ;
 	unsigned int i;
 
-	for (i = 0; i < wqt_nprods; i++) {
-		struct wqt_producer *p = &wqt_prods[i];
+	for (i = 0; i < wtr_nprods; i++) {
+		struct wtr_producer *p = &wtr_prods[i];
 		unsigned long t = READ_ONCE(p->op_start);
-		struct wqt_item *it = READ_ONCE(p->op_item);
+		struct wtr_item *it = READ_ONCE(p->op_item);
 
 		if (!t || p->stall_reported || time_before(jiffies, t + limit))
 			continue;
 		p->stall_reported = true;
 		if (it)
-			wqt_fail(C_STALL,
+			wtr_fail(C_STALL,
 				 "producer %u stuck in %s on %s/%u for %us (queued %ld ran %ld cancelled %ld)",
 				 i, p->op_name, it->w->name, it->id,
 				 stall_timeout, atomic_long_read(&it->queued),
 				 atomic_long_read(&it->ran),
 				 atomic_long_read(&it->cancelled));
 		else
-			wqt_fail(C_STALL, "producer %u stuck in %s for %us",
+			wtr_fail(C_STALL, "producer %u stuck in %s for %us",
 				 i, p->op_name, stall_timeout);
 	}
 }
 
-static int wqt_alloc_prods(void)
+static int wtr_alloc_prods(void)
 {
 	unsigned int i, j;
 
-	wqt_prods = kcalloc(wqt_nprods, sizeof(*wqt_prods), GFP_KERNEL);
-	if (!wqt_prods)
+	wtr_prods = kcalloc(wtr_nprods, sizeof(*wtr_prods), GFP_KERNEL);
+	if (!wtr_prods)
 		return -ENOMEM;
-	for (i = 0; i < wqt_nprods; i++) {
-		struct wqt_producer *p = &wqt_prods[i];
+	for (i = 0; i < wtr_nprods; i++) {
+		struct wtr_producer *p = &wtr_prods[i];
 
 		p->idx = i;
 		prandom_seed_state(&p->rnd, seed + i * 0x9e3779b97f4a7c15ULL);
 		init_completion(&p->done);
 		p->snap = kcalloc(nitems, sizeof(long), GFP_KERNEL);
-		p->scratch = kcalloc(WQT_SCRATCH, sizeof(*p->scratch), GFP_KERNEL);
+		p->scratch = kcalloc(WTR_SCRATCH, sizeof(*p->scratch), GFP_KERNEL);
 		if (!p->snap || !p->scratch)
 			return -ENOMEM;
-		for (j = 0; j < WQT_SCRATCH; j++)
-			wqt_item_init(&p->scratch[j], &p->sl, j,
-				      j >= WQT_SCRATCH - 2, false);
+		for (j = 0; j < WTR_SCRATCH; j++)
+			wtr_item_init(&p->scratch[j], &p->sl, j,
+				      j >= WTR_SCRATCH - 2, false);
 	}
 	return 0;
 }
 
-static void wqt_free_prods(void)
+static void wtr_free_prods(void)
 {
 	unsigned int i;
 
-	for (i = 0; wqt_prods && i < wqt_nprods; i++) {
-		kfree(wqt_prods[i].snap);
-		kfree(wqt_prods[i].scratch);
-		kfree(wqt_prods[i].sl.cpu_active);
+	for (i = 0; wtr_prods && i < wtr_nprods; i++) {
+		kfree(wtr_prods[i].snap);
+		kfree(wtr_prods[i].scratch);
+		kfree(wtr_prods[i].sl.cpu_active);
 	}
-	kfree(wqt_prods);
-	wqt_prods = NULL;
+	kfree(wtr_prods);
+	wtr_prods = NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* The torture run                                                     */
 
-static void wqt_progress(unsigned long start)
+static void wtr_progress(unsigned long start)
 {
 	unsigned long nops = 0;
 	int i, fails = 0;
 
 	for (i = 0; i < OP_NR; i++)
-		nops += atomic_long_read(&wqt_st.ops[i]);
+		nops += atomic_long_read(&wtr_st.ops[i]);
 	for (i = 0; i < C_NR; i++)
-		fails += atomic_read(&wqt_fails[i]);
+		fails += atomic_read(&wtr_fails[i]);
 	pr_info("# test_workqueue: %lus: %lu ops, %d hotplug events, %d failures\n",
-		(jiffies - start) / HZ, nops, atomic_read(&wqt_st.hotplug),
+		(jiffies - start) / HZ, nops, atomic_read(&wtr_st.hotplug),
 		fails);
 }
 
 /* The item after @it on the long-lived workqueues; NULL: the first. */
-static struct wqt_item *wqt_next_item(struct wqt_item *it)
+static struct wtr_item *wtr_next_item(struct wtr_item *it)
 {
-	struct wqt_wq *w = it ? it->w : wqt_wqs;
+	struct wtr_wq *w = it ? it->w : wtr_wqs;
 
 	if (it) {
 		if (++it < w->items + w->nitems)
 			return it;
 		w++;
 	}
-	for (; w < wqt_wqs + K_NR; w++)
+	for (; w < wtr_wqs + K_NR; w++)
 		if (w->items && w->nitems)
 			return w->items;
 	return NULL;
 }
 
-static bool wqt_all_settled(void)
+static bool wtr_all_settled(void)
 {
-	struct wqt_item *it;
+	struct wtr_item *it;
 
-	for (it = wqt_next_item(NULL); it; it = wqt_next_item(it))
-		if (!wqt_item_settled(it))
+	for (it = wtr_next_item(NULL); it; it = wtr_next_item(it))
+		if (!wtr_item_settled(it))
 			return false;
 	return true;
 }
 
-static void wqt_add_totals(struct wqt_item *it)
+static void wtr_add_totals(struct wtr_item *it)
 {
-	atomic_long_add(atomic_long_read(&it->queued), &wqt_st.queued);
-	atomic_long_add(atomic_long_read(&it->ran), &wqt_st.ran);
-	atomic_long_add(atomic_long_read(&it->cancelled), &wqt_st.cancelled);
+	atomic_long_add(atomic_long_read(&it->queued), &wtr_st.queued);
+	atomic_long_add(atomic_long_read(&it->ran), &wtr_st.ran);
+	atomic_long_add(atomic_long_read(&it->cancelled), &wtr_st.cancelled);
 }
 
 /* The final books of one item: queued == ran + cancelled, all finished. */
-static void wqt_check_books(struct wqt_item *it)
+static void wtr_check_books(struct wtr_item *it)
 {
 	long q = atomic_long_read(&it->queued);
 	long r = atomic_long_read(&it->ran);
@@ -1554,62 +1555,62 @@ static void wqt_check_books(struct wqt_item *it)
 	long d = atomic_long_read(&it->done);
 
 	if (r + c > q)
-		wqt_fail(C_DUP, "%s/%u at the end: queued %ld, ran %ld, cancelled %ld",
+		wtr_fail(C_DUP, "%s/%u at the end: queued %ld, ran %ld, cancelled %ld",
 			 it->w->name, it->id, q, r, c);
-	if (wqt_item_settled(it) && r + c >= q)
+	if (wtr_item_settled(it) && r + c >= q)
 		return;
-	wqt_fail(C_LOST,
+	wtr_fail(C_LOST,
 		 "%s/%u at the end: queued %ld, ran %ld, cancelled %ld, finished %ld, pending %d",
-		 it->w->name, it->id, q, r, c, d, work_pending(wqt_work(it)));
-	WRITE_ONCE(wqt_pinned, true);
+		 it->w->name, it->id, q, r, c, d, work_pending(wtr_work(it)));
+	WRITE_ONCE(wtr_pinned, true);
 }
 
 /* Stop producers, let everything settle, check the books. */
-static void wqt_finish(void)
+static void wtr_finish(void)
 {
 	unsigned long deadline;
-	struct wqt_item *it;
+	struct wtr_item *it;
 	unsigned int i;
 	bool settled;
 
-	WRITE_ONCE(wqt_stop, true);
-	for (i = 0; i < wqt_nprods; i++) {
-		struct wqt_producer *p = &wqt_prods[i];
+	WRITE_ONCE(wtr_stop, true);
+	for (i = 0; i < wtr_nprods; i++) {
+		struct wtr_producer *p = &wtr_prods[i];
 
 		if (!p->task)
 			continue;
 		while (!wait_for_completion_timeout(&p->done, HZ)) {
-			wqt_watchdog();
+			wtr_watchdog();
 			if (p->stall_reported) {
-				WRITE_ONCE(wqt_pinned, true);
+				WRITE_ONCE(wtr_pinned, true);
 				break;
 			}
 		}
 	}
-	WRITE_ONCE(wqt_draining, true);
+	WRITE_ONCE(wtr_draining, true);
 	/* items that see it stop requeueing before we start counting */
 	smp_mb();
 
 	deadline = jiffies + (unsigned long)stall_timeout * HZ;
-	while (!(settled = wqt_all_settled()) &&
+	while (!(settled = wtr_all_settled()) &&
 	       time_before(jiffies, deadline))
 		msleep(20);
 	if (!settled)
-		wqt_fail(C_STALL, "work did not settle within %us", stall_timeout);
+		wtr_fail(C_STALL, "work did not settle within %us", stall_timeout);
 
-	for (it = wqt_next_item(NULL); it; it = wqt_next_item(it)) {
-		wqt_add_totals(it);
-		wqt_check_books(it);
+	for (it = wtr_next_item(NULL); it; it = wtr_next_item(it)) {
+		wtr_add_totals(it);
+		wtr_check_books(it);
 	}
-	for (i = 0; i < wqt_nprods; i++)
-		for (it = wqt_prods[i].scratch;
-		     it && it < wqt_prods[i].scratch + WQT_SCRATCH; it++)
-			wqt_add_totals(it);
+	for (i = 0; i < wtr_nprods; i++)
+		for (it = wtr_prods[i].scratch;
+		     it && it < wtr_prods[i].scratch + WTR_SCRATCH; it++)
+			wtr_add_totals(it);
 }
 
-static void wqt_report_torture(unsigned long secs)
+static void wtr_report_torture(unsigned long secs)
 {
-	struct wqt_wq *w;
+	struct wtr_wq *w;
 	int c;
 
 	for (c = 0; c < C_NR; c++) {
@@ -1617,59 +1618,59 @@ static void wqt_report_torture(unsigned long secs)
 
 		switch (c) {
 		case C_ORDER:
-			skip = !(wqt_kind_mask & BIT(K_ORDERED));
+			skip = !(wtr_kind_mask & BIT(K_ORDERED));
 			break;
 		case C_CPU:
-			skip = !(wqt_kind_mask & (BIT(K_PERCPU) | BIT(K_HIGHPRI) |
+			skip = !(wtr_kind_mask & (BIT(K_PERCPU) | BIT(K_HIGHPRI) |
 						  BIT(K_BH) | BIT(K_BH_HIGHPRI) |
 						  BIT(K_FREEZABLE)));
 			break;
 		case C_DISABLE:
-			skip = !(wqt_op_mask & BIT(OP_DISABLE));
+			skip = !(wtr_op_mask & BIT(OP_DISABLE));
 			break;
 		case C_SHORTLIVED:
-			skip = !(wqt_op_mask & BIT(OP_SHORTLIVED));
+			skip = !(wtr_op_mask & BIT(OP_SHORTLIVED));
 			break;
 		case C_FLUSH:
-			skip = !(wqt_op_mask & (BIT(OP_FLUSH_WORK) | BIT(OP_FLUSH_WQ)));
+			skip = !(wtr_op_mask & (BIT(OP_FLUSH_WORK) | BIT(OP_FLUSH_WQ)));
 			break;
 		}
-		if (atomic_read(&wqt_fails[c]))
-			wqt_out("# %s: %d failures", wqt_check_names[c],
-				atomic_read(&wqt_fails[c]));
-		wqt_point(!atomic_read(&wqt_fails[c]), skip && !atomic_read(&wqt_fails[c]),
-			  wqt_check_names[c]);
+		if (atomic_read(&wtr_fails[c]))
+			wtr_out("# %s: %d failures", wtr_check_names[c],
+				atomic_read(&wtr_fails[c]));
+		wtr_point(!atomic_read(&wtr_fails[c]), skip && !atomic_read(&wtr_fails[c]),
+			  wtr_check_names[c]);
 	}
 
-	wqt_out("# totals: seconds=%lu queued=%ld ran=%ld cancelled=%ld rejected=%ld",
-		secs, atomic_long_read(&wqt_st.queued),
-		atomic_long_read(&wqt_st.ran),
-		atomic_long_read(&wqt_st.cancelled),
-		atomic_long_read(&wqt_st.merged) +
-		atomic_long_read(&wqt_st.refused));
-	wqt_out("# rejected: merged=%ld refused_disabled=%ld; moved=%ld requeued=%ld",
-		atomic_long_read(&wqt_st.merged),
-		atomic_long_read(&wqt_st.refused),
-		atomic_long_read(&wqt_st.moved),
-		atomic_long_read(&wqt_st.requeued));
-	wqt_out("# checks: flush=%ld flush_skipped=%ld order=%ld disable_cycles=%ld",
-		atomic_long_read(&wqt_st.flush_checked),
-		atomic_long_read(&wqt_st.flush_skipped),
-		atomic_long_read(&wqt_st.order_checked),
-		atomic_long_read(&wqt_st.disable_cycles));
-	wqt_out("# cpu: checked=%ld redirected=%ld skipped=%ld; busy_skips=%ld",
-		atomic_long_read(&wqt_st.cpu_checked),
-		atomic_long_read(&wqt_st.cpu_redirected),
-		atomic_long_read(&wqt_st.cpu_skipped),
-		atomic_long_read(&wqt_st.busy_skips));
-	wqt_out("# shortlived: workqueues=%ld items=%ld alloc_failures=%ld; hotplug_events=%d",
-		atomic_long_read(&wqt_st.sl_created),
-		atomic_long_read(&wqt_st.sl_items),
-		atomic_long_read(&wqt_st.sl_alloc_fail),
-		atomic_read(&wqt_st.hotplug));
-	for (w = wqt_wqs; w < wqt_wqs + K_NR; w++)
+	wtr_out("# totals: seconds=%lu queued=%ld ran=%ld cancelled=%ld rejected=%ld",
+		secs, atomic_long_read(&wtr_st.queued),
+		atomic_long_read(&wtr_st.ran),
+		atomic_long_read(&wtr_st.cancelled),
+		atomic_long_read(&wtr_st.merged) +
+		atomic_long_read(&wtr_st.refused));
+	wtr_out("# rejected: merged=%ld refused_disabled=%ld; moved=%ld requeued=%ld",
+		atomic_long_read(&wtr_st.merged),
+		atomic_long_read(&wtr_st.refused),
+		atomic_long_read(&wtr_st.moved),
+		atomic_long_read(&wtr_st.requeued));
+	wtr_out("# checks: flush=%ld flush_skipped=%ld order=%ld disable_cycles=%ld",
+		atomic_long_read(&wtr_st.flush_checked),
+		atomic_long_read(&wtr_st.flush_skipped),
+		atomic_long_read(&wtr_st.order_checked),
+		atomic_long_read(&wtr_st.disable_cycles));
+	wtr_out("# cpu: checked=%ld redirected=%ld skipped=%ld; busy_skips=%ld",
+		atomic_long_read(&wtr_st.cpu_checked),
+		atomic_long_read(&wtr_st.cpu_redirected),
+		atomic_long_read(&wtr_st.cpu_skipped),
+		atomic_long_read(&wtr_st.busy_skips));
+	wtr_out("# shortlived: workqueues=%ld items=%ld alloc_failures=%ld; hotplug_events=%d",
+		atomic_long_read(&wtr_st.sl_created),
+		atomic_long_read(&wtr_st.sl_items),
+		atomic_long_read(&wtr_st.sl_alloc_fail),
+		atomic_read(&wtr_st.hotplug));
+	for (w = wtr_wqs; w < wtr_wqs + K_NR; w++)
 		if (w->items && w->limit)
-			wqt_out("# %s: peak executing %d (max_active %d%s)",
+			wtr_out("# %s: peak executing %d (max_active %d%s)",
 				w->name, atomic_read(&w->peak), w->limit,
 				w->percpu ? " per CPU" : "");
 	{
@@ -1679,45 +1680,45 @@ static void wqt_report_torture(unsigned long secs)
 		for (op = 0; op < OP_NR; op++)
 			if (op != OP_REQUEUE)
 				len += scnprintf(buf + len, sizeof(buf) - len,
-						 " %s=%ld", wqt_op_names[op],
-						 atomic_long_read(&wqt_st.ops[op]));
-		wqt_out("# ops:%s", buf);
+						 " %s=%ld", wtr_op_names[op],
+						 atomic_long_read(&wtr_st.ops[op]));
+		wtr_out("# ops:%s", buf);
 	}
 }
 
 /* Run the producers for @secs seconds and check the books. */
-static void wqt_torture(unsigned int secs)
+static void wtr_torture(unsigned int secs)
 {
 	unsigned long start = jiffies, end = start + secs * HZ, last = start;
 	unsigned long every = (verbose ? 10 : 60) * HZ;
 	unsigned int i;
 
-	for (i = 0; i < wqt_nprods; i++) {
-		struct wqt_producer *p = &wqt_prods[i];
+	for (i = 0; i < wtr_nprods; i++) {
+		struct wtr_producer *p = &wtr_prods[i];
 
-		p->task = kthread_run(wqt_producer_fn, p, "wqtest_prod/%u", i);
+		p->task = kthread_run(wtr_producer_fn, p, "wqtest_prod/%u", i);
 		if (IS_ERR(p->task)) {
 			pr_err("# test_workqueue: cannot start producer %u\n", i);
 			p->task = NULL;
 		}
 	}
 
-	while (time_before(jiffies, end) && !READ_ONCE(wqt_stop_req)) {
-		wait_event_timeout(wqt_waitq, READ_ONCE(wqt_stop_req), HZ / 5);
-		wqt_watchdog();
+	while (time_before(jiffies, end) && !READ_ONCE(wtr_stop_req)) {
+		wait_event_timeout(wtr_waitq, READ_ONCE(wtr_stop_req), HZ / 5);
+		wtr_watchdog();
 		if (time_after(jiffies, last + every)) {
 			last = jiffies;
-			wqt_progress(start);
+			wtr_progress(start);
 		}
 	}
-	wqt_finish();
-	wqt_report_torture((jiffies - start) / HZ);
+	wtr_finish();
+	wtr_report_torture((jiffies - start) / HZ);
 }
 
 /* ------------------------------------------------------------------ */
 /* Directed selftest cases                                             */
 
-struct wqt_probe {
+struct wtr_probe {
 	struct delayed_work dwork;
 	atomic_t runs;
 	int cpu;
@@ -1732,12 +1733,12 @@ struct wqt_probe {
 	unsigned int sleep_ms;		/* sleep this long once started */
 };
 
-#define WQT_WAIT	(10 * HZ)
+#define WTR_WAIT	(10 * HZ)
 
-static void wqt_probe_fn(struct work_struct *work)
+static void wtr_probe_fn(struct work_struct *work)
 {
-	struct wqt_probe *pr = container_of(to_delayed_work(work),
-					    struct wqt_probe, dwork);
+	struct wtr_probe *pr = container_of(to_delayed_work(work),
+					    struct wtr_probe, dwork);
 	int n = 0;
 
 	pr->cpu = raw_smp_processor_id();
@@ -1753,7 +1754,7 @@ static void wqt_probe_fn(struct work_struct *work)
 	if (pr->sleep_ms)
 		msleep(pr->sleep_ms);
 	if (pr->gate)
-		wait_for_completion_timeout(pr->gate, WQT_WAIT);
+		wait_for_completion_timeout(pr->gate, WTR_WAIT);
 	if (pr->active)
 		atomic_dec(pr->active);
 	atomic_inc(&pr->runs);
@@ -1761,63 +1762,63 @@ static void wqt_probe_fn(struct work_struct *work)
 }
 
 /* @bh: for a BH workqueue (a lockdep class of its own, see above) */
-static void wqt_probe_init(struct wqt_probe *pr, bool delayed, bool bh)
+static void wtr_probe_init(struct wtr_probe *pr, bool delayed, bool bh)
 {
 	memset(pr, 0, sizeof(*pr));
 	if (bh)
-		INIT_WORK(&pr->dwork.work, wqt_probe_fn);
+		INIT_WORK(&pr->dwork.work, wtr_probe_fn);
 	else if (delayed)
-		INIT_DELAYED_WORK(&pr->dwork, wqt_probe_fn);
+		INIT_DELAYED_WORK(&pr->dwork, wtr_probe_fn);
 	else
-		INIT_WORK(&pr->dwork.work, wqt_probe_fn);
+		INIT_WORK(&pr->dwork.work, wtr_probe_fn);
 	init_completion(&pr->started);
 	init_completion(&pr->finished);
 }
 
 /* Selftest bookkeeping: a failed expectation fails the current case. */
-static bool wqt_st_ok;
+static bool wtr_st_ok;
 
 #define ST_EXPECT(cond) do {						\
 	if (!(cond)) {							\
-		wqt_out("# %s:%d: expected %s", __func__, __LINE__, #cond); \
-		wqt_st_ok = false;					\
+		wtr_out("# %s:%d: expected %s", __func__, __LINE__, #cond); \
+		wtr_st_ok = false;					\
 	}								\
 } while (0)
 
 /* Bounded wait; a timeout leaves work in flight, so memory gets pinned. */
-static bool wqt_st_wait(struct completion *c)
+static bool wtr_st_wait(struct completion *c)
 {
-	if (wait_for_completion_timeout(c, WQT_WAIT))
+	if (wait_for_completion_timeout(c, WTR_WAIT))
 		return true;
-	wqt_out("# timed out after %ds", WQT_WAIT / HZ);
-	wqt_st_ok = false;
-	WRITE_ONCE(wqt_pinned, true);
+	wtr_out("# timed out after %ds", WTR_WAIT / HZ);
+	wtr_st_ok = false;
+	WRITE_ONCE(wtr_pinned, true);
 	return false;
 }
 
 /* Heap, not stack: after a timeout, probes may still write here. */
-struct wqt_st_ctx {
+struct wtr_st_ctx {
 	struct workqueue_struct *percpu, *unbound, *ordered, *bh;
-	struct wqt_probe p[64];
+	struct wtr_probe p[64];
 	struct completion gate;
 	int log[64];
 	atomic_t log_pos;
 	atomic_t active, peak;
 };
 
-static void wqt_st_queue_runs_once(struct wqt_st_ctx *s)
+static void wtr_st_queue_runs_once(struct wtr_st_ctx *s)
 {
 	struct workqueue_struct *wqs[] = { s->percpu, s->unbound, s->ordered,
 					   s->bh, system_wq, system_bh_wq };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
-		struct wqt_probe *pr = &s->p[i];
+		struct wtr_probe *pr = &s->p[i];
 		bool bh = wqs[i] == s->bh || wqs[i] == system_bh_wq;
 
-		wqt_probe_init(pr, false, bh);
+		wtr_probe_init(pr, false, bh);
 		ST_EXPECT(queue_work(wqs[i], &pr->dwork.work));
-		if (!wqt_st_wait(&pr->finished))
+		if (!wtr_st_wait(&pr->finished))
 			return;
 		flush_work(&pr->dwork.work);
 		ST_EXPECT(atomic_read(&pr->runs) == 1);
@@ -1826,69 +1827,69 @@ static void wqt_st_queue_runs_once(struct wqt_st_ctx *s)
 }
 
 /* Hold the ordered workqueue busy so that the next item stays pending. */
-static bool wqt_st_block(struct wqt_st_ctx *s, struct wqt_probe *blk)
+static bool wtr_st_block(struct wtr_st_ctx *s, struct wtr_probe *blk)
 {
 	init_completion(&s->gate);
-	wqt_probe_init(blk, false, false);
+	wtr_probe_init(blk, false, false);
 	blk->gate = &s->gate;
 	ST_EXPECT(queue_work(s->ordered, &blk->dwork.work));
-	return wqt_st_wait(&blk->started);
+	return wtr_st_wait(&blk->started);
 }
 
-static void wqt_st_pending_merges(struct wqt_st_ctx *s)
+static void wtr_st_pending_merges(struct wtr_st_ctx *s)
 {
-	struct wqt_probe *blk = &s->p[0], *x = &s->p[1];
+	struct wtr_probe *blk = &s->p[0], *x = &s->p[1];
 
-	wqt_probe_init(x, false, false);
-	if (!wqt_st_block(s, blk))
+	wtr_probe_init(x, false, false);
+	if (!wtr_st_block(s, blk))
 		return;
 	ST_EXPECT(queue_work(s->ordered, &x->dwork.work));
 	ST_EXPECT(!queue_work(s->ordered, &x->dwork.work));
 	ST_EXPECT(!queue_work(s->unbound, &x->dwork.work));
 	ST_EXPECT(work_pending(&x->dwork.work));
 	complete_all(&s->gate);
-	if (!wqt_st_wait(&x->finished))
+	if (!wtr_st_wait(&x->finished))
 		return;
 	flush_workqueue(s->ordered);
 	ST_EXPECT(atomic_read(&x->runs) == 1);
 }
 
-static void wqt_st_cancel_pending(struct wqt_st_ctx *s)
+static void wtr_st_cancel_pending(struct wtr_st_ctx *s)
 {
-	struct wqt_probe *blk = &s->p[0], *x = &s->p[1];
+	struct wtr_probe *blk = &s->p[0], *x = &s->p[1];
 
-	wqt_probe_init(x, false, false);
-	if (!wqt_st_block(s, blk))
+	wtr_probe_init(x, false, false);
+	if (!wtr_st_block(s, blk))
 		return;
 	ST_EXPECT(queue_work(s->ordered, &x->dwork.work));
 	ST_EXPECT(cancel_work(&x->dwork.work));
 	ST_EXPECT(!cancel_work(&x->dwork.work));
 	ST_EXPECT(!work_pending(&x->dwork.work));
 	complete_all(&s->gate);
-	if (!wqt_st_wait(&blk->finished))
+	if (!wtr_st_wait(&blk->finished))
 		return;
 	flush_workqueue(s->ordered);
 	ST_EXPECT(atomic_read(&x->runs) == 0);
 }
 
-static void wqt_st_disable_enable(struct wqt_st_ctx *s)
+static void wtr_st_disable_enable(struct wtr_st_ctx *s)
 {
-	struct wqt_probe *blk = &s->p[0], *x = &s->p[1];
+	struct wtr_probe *blk = &s->p[0], *x = &s->p[1];
 
-	wqt_probe_init(x, false, false);
+	wtr_probe_init(x, false, false);
 	ST_EXPECT(!disable_work(&x->dwork.work));
 	ST_EXPECT(!queue_work(s->percpu, &x->dwork.work));
 	ST_EXPECT(!work_pending(&x->dwork.work));
 	ST_EXPECT(enable_work(&x->dwork.work));
 	ST_EXPECT(queue_work(s->percpu, &x->dwork.work));
-	if (!wqt_st_wait(&x->finished))
+	if (!wtr_st_wait(&x->finished))
 		return;
 	flush_work(&x->dwork.work);
 	ST_EXPECT(atomic_read(&x->runs) == 1);
 
 	/* disabling a pending item cancels it */
-	wqt_probe_init(x, false, false);
-	if (!wqt_st_block(s, blk))
+	wtr_probe_init(x, false, false);
+	if (!wtr_st_block(s, blk))
 		return;
 	ST_EXPECT(queue_work(s->ordered, &x->dwork.work));
 	ST_EXPECT(disable_work(&x->dwork.work));
@@ -1896,31 +1897,31 @@ static void wqt_st_disable_enable(struct wqt_st_ctx *s)
 	ST_EXPECT(!enable_work(&x->dwork.work));
 	ST_EXPECT(!queue_work(s->ordered, &x->dwork.work));
 	complete_all(&s->gate);
-	if (!wqt_st_wait(&blk->finished))
+	if (!wtr_st_wait(&blk->finished))
 		return;
 	flush_workqueue(s->ordered);
 	ST_EXPECT(atomic_read(&x->runs) == 0);
 	ST_EXPECT(enable_work(&x->dwork.work));
 }
 
-static void wqt_st_mod_delayed(struct wqt_st_ctx *s)
+static void wtr_st_mod_delayed(struct wtr_st_ctx *s)
 {
-	struct wqt_probe *d = &s->p[0];
+	struct wtr_probe *d = &s->p[0];
 
-	wqt_probe_init(d, true, false);
+	wtr_probe_init(d, true, false);
 	ST_EXPECT(!cancel_delayed_work(&d->dwork));
 	ST_EXPECT(queue_delayed_work(s->percpu, &d->dwork, 3600 * HZ));
 	ST_EXPECT(!queue_delayed_work(s->percpu, &d->dwork, 0));
 	/* moving a pending delayed work returns true and runs it once */
 	ST_EXPECT(mod_delayed_work(s->percpu, &d->dwork, 0));
-	if (!wqt_st_wait(&d->finished))
+	if (!wtr_st_wait(&d->finished))
 		return;
 	flush_delayed_work(&d->dwork);
 	ST_EXPECT(atomic_read(&d->runs) == 1);
 	/* on an idle one it queues and returns false */
 	reinit_completion(&d->finished);
 	ST_EXPECT(!mod_delayed_work(s->unbound, &d->dwork, 1));
-	if (!wqt_st_wait(&d->finished))
+	if (!wtr_st_wait(&d->finished))
 		return;
 	flush_delayed_work(&d->dwork);
 	ST_EXPECT(atomic_read(&d->runs) == 2);
@@ -1931,20 +1932,20 @@ static void wqt_st_mod_delayed(struct wqt_st_ctx *s)
 	ST_EXPECT(atomic_read(&d->runs) == 2);
 }
 
-static void wqt_st_ordered(struct wqt_st_ctx *s)
+static void wtr_st_ordered(struct wtr_st_ctx *s)
 {
 	unsigned int i, n = ARRAY_SIZE(s->p);
 
 	atomic_set(&s->log_pos, 0);
 	for (i = 0; i < n; i++) {
-		wqt_probe_init(&s->p[i], false, false);
+		wtr_probe_init(&s->p[i], false, false);
 		s->p[i].log = s->log;
 		s->p[i].log_pos = &s->log_pos;
 		s->p[i].id = i;
 	}
 	for (i = 0; i < n; i++)
 		ST_EXPECT(queue_work(s->ordered, &s->p[i].dwork.work));
-	if (!wqt_st_wait(&s->p[n - 1].finished))
+	if (!wtr_st_wait(&s->p[n - 1].finished))
 		return;
 	flush_workqueue(s->ordered);
 	ST_EXPECT(atomic_read(&s->log_pos) == n);
@@ -1952,7 +1953,7 @@ static void wqt_st_ordered(struct wqt_st_ctx *s)
 		ST_EXPECT(s->log[i] == i);
 }
 
-static void wqt_st_queue_on_cpu(struct wqt_st_ctx *s)
+static void wtr_st_queue_on_cpu(struct wtr_st_ctx *s)
 {
 	struct workqueue_struct *wqs[] = { s->percpu, s->bh };
 	unsigned int i;
@@ -1961,11 +1962,11 @@ static void wqt_st_queue_on_cpu(struct wqt_st_ctx *s)
 	cpus_read_lock();
 	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
 		for_each_online_cpu(cpu) {
-			struct wqt_probe *pr = &s->p[cpu % ARRAY_SIZE(s->p)];
+			struct wtr_probe *pr = &s->p[cpu % ARRAY_SIZE(s->p)];
 
-			wqt_probe_init(pr, false, wqs[i] == s->bh);
+			wtr_probe_init(pr, false, wqs[i] == s->bh);
 			ST_EXPECT(queue_work_on(cpu, wqs[i], &pr->dwork.work));
-			if (!wqt_st_wait(&pr->finished))
+			if (!wtr_st_wait(&pr->finished))
 				goto out;
 			flush_work(&pr->dwork.work);
 			ST_EXPECT(pr->cpu == cpu);
@@ -1977,7 +1978,7 @@ out:
 }
 
 /* Eight items that block; @wq has max_active 2 (per CPU if per-CPU). */
-static void wqt_st_max_active_on(struct wqt_st_ctx *s,
+static void wtr_st_max_active_on(struct wtr_st_ctx *s,
 				 struct workqueue_struct *wq, int cpu, int limit)
 {
 	unsigned int i, n = 8;
@@ -1987,25 +1988,25 @@ static void wqt_st_max_active_on(struct wqt_st_ctx *s,
 	atomic_set(&s->active, 0);
 	atomic_set(&s->peak, 0);
 	for (i = 0; i < n; i++) {
-		wqt_probe_init(&s->p[i], false, false);
+		wtr_probe_init(&s->p[i], false, false);
 		s->p[i].gate = &s->gate;
 		s->p[i].active = &s->active;
 		s->p[i].peak = &s->peak;
 		ST_EXPECT(queue_work_on(cpu, wq, &s->p[i].dwork.work));
 	}
 	/* two start; then the gate opens and the rest follow */
-	deadline = jiffies + WQT_WAIT;
+	deadline = jiffies + WTR_WAIT;
 	while (atomic_read(&s->peak) < 2 && time_before(jiffies, deadline))
 		usleep_range(1000, 2000);
 	ST_EXPECT(atomic_read(&s->peak) == 2);
 	complete_all(&s->gate);
 	for (i = 0; i < n; i++)
-		if (!wqt_st_wait(&s->p[i].finished))
+		if (!wtr_st_wait(&s->p[i].finished))
 			return;
 	ST_EXPECT(atomic_read(&s->peak) <= limit);
 }
 
-static void wqt_st_max_active(struct wqt_st_ctx *s)
+static void wtr_st_max_active(struct wtr_st_ctx *s)
 {
 	struct workqueue_struct *unbound, *percpu;
 
@@ -2016,15 +2017,15 @@ static void wqt_st_max_active(struct wqt_st_ctx *s)
 		goto out;
 	}
 	/* more than one NUMA node may each run min_active at once */
-	wqt_st_max_active_on(s, unbound, WORK_CPU_UNBOUND,
-			     wqt_limit_for(false, false, true, 2));
-	if (READ_ONCE(wqt_pinned))
+	wtr_st_max_active_on(s, unbound, WORK_CPU_UNBOUND,
+			     wtr_limit_for(false, false, true, 2));
+	if (READ_ONCE(wtr_pinned))
 		return;		/* leak: items may still run */
 	/* all on one CPU, which must stay online meanwhile */
 	cpus_read_lock();
-	wqt_st_max_active_on(s, percpu, raw_smp_processor_id(), 2);
+	wtr_st_max_active_on(s, percpu, raw_smp_processor_id(), 2);
 	cpus_read_unlock();
-	if (READ_ONCE(wqt_pinned))
+	if (READ_ONCE(wtr_pinned))
 		return;
 out:
 	if (unbound)
@@ -2033,21 +2034,21 @@ out:
 		destroy_workqueue(percpu);
 }
 
-static void wqt_st_cancel_sync_waits(struct wqt_st_ctx *s)
+static void wtr_st_cancel_sync_waits(struct wtr_st_ctx *s)
 {
-	struct wqt_probe *x = &s->p[0];
+	struct wtr_probe *x = &s->p[0];
 
 	/* the item sleeps; cancel_work_sync() must wait for it to finish */
-	wqt_probe_init(x, false, false);
+	wtr_probe_init(x, false, false);
 	x->sleep_ms = 50;
 	ST_EXPECT(queue_work(s->unbound, &x->dwork.work));
-	if (!wqt_st_wait(&x->started))
+	if (!wtr_st_wait(&x->started))
 		return;
 	ST_EXPECT(!cancel_work_sync(&x->dwork.work));
 	ST_EXPECT(atomic_read(&x->runs) == 1);
 }
 
-static void wqt_st_destroy_drains(struct wqt_st_ctx *s)
+static void wtr_st_destroy_drains(struct wtr_st_ctx *s)
 {
 	struct workqueue_struct *wq;
 	unsigned int i, n = 16;
@@ -2058,7 +2059,7 @@ static void wqt_st_destroy_drains(struct wqt_st_ctx *s)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		wqt_probe_init(&s->p[i], false, false);
+		wtr_probe_init(&s->p[i], false, false);
 		ST_EXPECT(queue_work(wq, &s->p[i].dwork.work));
 	}
 	destroy_workqueue(wq);
@@ -2066,24 +2067,24 @@ static void wqt_st_destroy_drains(struct wqt_st_ctx *s)
 		ST_EXPECT(atomic_read(&s->p[i].runs) == 1);
 }
 
-static void wqt_selftest(void)
+static void wtr_selftest(void)
 {
 	static const struct {
 		const char *name;
-		void (*fn)(struct wqt_st_ctx *s);
+		void (*fn)(struct wtr_st_ctx *s);
 	} cases[] = {
-		{ "selftest_queue_runs_once", wqt_st_queue_runs_once },
-		{ "selftest_pending_queue_merges", wqt_st_pending_merges },
-		{ "selftest_cancel_pending", wqt_st_cancel_pending },
-		{ "selftest_disable_enable", wqt_st_disable_enable },
-		{ "selftest_mod_delayed", wqt_st_mod_delayed },
-		{ "selftest_ordered_order", wqt_st_ordered },
-		{ "selftest_queue_on_cpu", wqt_st_queue_on_cpu },
-		{ "selftest_max_active", wqt_st_max_active },
-		{ "selftest_cancel_sync_waits", wqt_st_cancel_sync_waits },
-		{ "selftest_destroy_drains", wqt_st_destroy_drains },
+		{ "selftest_queue_runs_once", wtr_st_queue_runs_once },
+		{ "selftest_pending_queue_merges", wtr_st_pending_merges },
+		{ "selftest_cancel_pending", wtr_st_cancel_pending },
+		{ "selftest_disable_enable", wtr_st_disable_enable },
+		{ "selftest_mod_delayed", wtr_st_mod_delayed },
+		{ "selftest_ordered_order", wtr_st_ordered },
+		{ "selftest_queue_on_cpu", wtr_st_queue_on_cpu },
+		{ "selftest_max_active", wtr_st_max_active },
+		{ "selftest_cancel_sync_waits", wtr_st_cancel_sync_waits },
+		{ "selftest_destroy_drains", wtr_st_destroy_drains },
 	};
-	struct wqt_st_ctx *s;
+	struct wtr_st_ctx *s;
 	unsigned int i;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -2094,14 +2095,14 @@ static void wqt_selftest(void)
 		s->bh = alloc_workqueue("wqtest_st_bh", WQ_BH, 0);
 	}
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		wqt_st_ok = s && s->percpu && s->unbound && s->ordered && s->bh;
-		if (wqt_st_ok && !READ_ONCE(wqt_pinned))
+		wtr_st_ok = s && s->percpu && s->unbound && s->ordered && s->bh;
+		if (wtr_st_ok && !READ_ONCE(wtr_pinned))
 			cases[i].fn(s);
 		else
-			wqt_st_ok = false;
-		wqt_point(wqt_st_ok, false, cases[i].name);
+			wtr_st_ok = false;
+		wtr_point(wtr_st_ok, false, cases[i].name);
 	}
-	if (READ_ONCE(wqt_pinned) || !s)
+	if (READ_ONCE(wtr_pinned) || !s)
 		return;		/* probes may still be queued: leak */
 	if (s->percpu)
 		destroy_workqueue(s->percpu);
@@ -2117,7 +2118,7 @@ static void wqt_selftest(void)
 /* ------------------------------------------------------------------ */
 /* Parameters, debugfs, module glue                                    */
 
-static int wqt_parse_list(const char *list, const char * const *names,
+static int wtr_parse_list(const char *list, const char * const *names,
 			  unsigned int n, unsigned int *mask, const char *what)
 {
 	char *copy, *cur, *tok;
@@ -2149,198 +2150,198 @@ static int wqt_parse_list(const char *list, const char * const *names,
 	return 0;
 }
 
-static int wqt_parse_params(void)
+static int wtr_parse_params(void)
 {
 	const char *kind_names[K_NR];
 	int k, ret;
 
 	for (k = 0; k < K_NR; k++)
-		kind_names[k] = wqt_kinds[k].name;
-	ret = wqt_parse_list(types, kind_names, K_NR, &wqt_kind_mask, "type");
+		kind_names[k] = wtr_kinds[k].name;
+	ret = wtr_parse_list(types, kind_names, K_NR, &wtr_kind_mask, "type");
 	if (ret)
 		return ret;
-	ret = wqt_parse_list(ops, wqt_op_names, OP_NR, &wqt_op_mask, "op");
+	ret = wtr_parse_list(ops, wtr_op_names, OP_NR, &wtr_op_mask, "op");
 	if (ret)
 		return ret;
-	if (!wqt_kind_mask || nitems < 2 || nitems > 256 || max_active < 1 ||
+	if (!wtr_kind_mask || nitems < 2 || nitems > 256 || max_active < 1 ||
 	    max_active > WQ_MAX_ACTIVE || !stall_timeout) {
 		pr_err("# test_workqueue: invalid parameters\n");
 		return -EINVAL;
 	}
-	wqt_op_total = 0;
+	wtr_op_total = 0;
 	for (k = 0; k < OP_NR; k++)
-		if (wqt_op_mask & BIT(k))
-			wqt_op_total += wqt_op_weight[k];
-	if (!wqt_op_total) {
+		if (wtr_op_mask & BIT(k))
+			wtr_op_total += wtr_op_weight[k];
+	if (!wtr_op_total) {
 		/* only requeue: producers just queue */
-		wqt_op_mask |= BIT(OP_QUEUE);
-		wqt_op_total = wqt_op_weight[OP_QUEUE];
+		wtr_op_mask |= BIT(OP_QUEUE);
+		wtr_op_total = wtr_op_weight[OP_QUEUE];
 	}
 	if (!duration)
 		duration = selftest ? 2 : 20;
 	if (!nthreads)
 		nthreads = num_online_cpus();
-	wqt_nprods = nthreads;
+	wtr_nprods = nthreads;
 	if (!seed)
 		seed = get_random_u64();
 	return 0;
 }
 
-static int wqt_results_show(struct seq_file *m, void *v)
+static int wtr_results_show(struct seq_file *m, void *v)
 {
-	mutex_lock(&wqt_res_mutex);
-	seq_printf(m, "# state: %s%s\n", wqt_state,
-		   wqt_pinned ? " (pinned: rmmod refused)" : "");
-	if (wqt_res_buf)
-		seq_puts(m, wqt_res_buf);
-	mutex_unlock(&wqt_res_mutex);
+	mutex_lock(&wtr_res_mutex);
+	seq_printf(m, "# state: %s%s\n", wtr_state,
+		   wtr_pinned ? " (pinned: rmmod refused)" : "");
+	if (wtr_res_buf)
+		seq_puts(m, wtr_res_buf);
+	mutex_unlock(&wtr_res_mutex);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(wqt_results);
+DEFINE_SHOW_ATTRIBUTE(wtr_results);
 
-static int wqt_status_show(struct seq_file *m, void *v)
+static int wtr_status_show(struct seq_file *m, void *v)
 {
-	mutex_lock(&wqt_res_mutex);
-	seq_printf(m, "%s\n", wqt_state);
-	mutex_unlock(&wqt_res_mutex);
+	mutex_lock(&wtr_res_mutex);
+	seq_printf(m, "%s\n", wtr_state);
+	mutex_unlock(&wtr_res_mutex);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(wqt_status);
+DEFINE_SHOW_ATTRIBUTE(wtr_status);
 
-static ssize_t wqt_stop_write(struct file *file, const char __user *buf,
+static ssize_t wtr_stop_write(struct file *file, const char __user *buf,
 			      size_t count, loff_t *ppos)
 {
-	WRITE_ONCE(wqt_stop_req, true);
-	wake_up_all(&wqt_waitq);
+	WRITE_ONCE(wtr_stop_req, true);
+	wake_up_all(&wtr_waitq);
 	return count;
 }
 
-static const struct file_operations wqt_stop_fops = {
+static const struct file_operations wtr_stop_fops = {
 	.owner = THIS_MODULE,
-	.write = wqt_stop_write,
+	.write = wtr_stop_write,
 	.llseek = noop_llseek,
 };
 
-static void wqt_report_header(void)
+static void wtr_report_header(void)
 {
-	wqt_out("KTAP version 1");
-	wqt_out("# test_workqueue: mode=%s duration=%us threads=%u nitems=%u max_active=%d",
-		selftest ? "selftest" : "torture", duration, wqt_nprods,
+	wtr_out("KTAP version 1");
+	wtr_out("# test_workqueue: mode=%s duration=%us threads=%u nitems=%u max_active=%d",
+		selftest ? "selftest" : "torture", duration, wtr_nprods,
 		nitems, max_active);
-	wqt_out("# test_workqueue: types=%s ops=%s seed=%lu", types, ops, seed);
-	wqt_out("1..%u", (selftest ? 10 : 0) + C_NR);
+	wtr_out("# test_workqueue: types=%s ops=%s seed=%lu", types, ops, seed);
+	wtr_out("1..%u", (selftest ? 10 : 0) + C_NR);
 }
 
-static void wqt_report_footer(void)
+static void wtr_report_footer(void)
 {
-	wqt_out("# test_workqueue: %s (%u of %u checks failed)",
-		wqt_tp_fail ? "FAIL" : "PASS", wqt_tp_fail, wqt_tp);
-	if (wqt_pinned)
-		wqt_out("# test_workqueue: work may still be in flight; module pinned");
+	wtr_out("# test_workqueue: %s (%u of %u checks failed)",
+		wtr_tp_fail ? "FAIL" : "PASS", wtr_tp_fail, wtr_tp);
+	if (wtr_pinned)
+		wtr_out("# test_workqueue: work may still be in flight; module pinned");
 }
 
 /* The whole run; returns true on success. */
-static bool wqt_run(void)
+static bool wtr_run(void)
 {
 	if (selftest)
-		wqt_selftest();
-	wqt_torture(duration);
-	if (!READ_ONCE(wqt_pinned)) {
-		wqt_free_wqs();
-		wqt_free_prods();
+		wtr_selftest();
+	wtr_torture(duration);
+	if (!READ_ONCE(wtr_pinned)) {
+		wtr_free_wqs();
+		wtr_free_prods();
 	}
-	wqt_report_footer();
-	wqt_set_state(wqt_tp_fail ? "fail" : "pass");
-	return !wqt_tp_fail;
+	wtr_report_footer();
+	wtr_set_state(wtr_tp_fail ? "fail" : "pass");
+	return !wtr_tp_fail;
 }
 
-static int wqt_controller(void *unused)
+static int wtr_controller(void *unused)
 {
-	wqt_run();
-	if (READ_ONCE(wqt_pinned))
+	wtr_run();
+	if (READ_ONCE(wtr_pinned))
 		kthread_exit(0);	/* keep our module reference */
 	module_put_and_kthread_exit(0);
 }
 
-static void wqt_cleanup(void)
+static void wtr_cleanup(void)
 {
-	debugfs_remove_recursive(wqt_dir);
-	wqt_dir = NULL;
-	if (wqt_cpuhp_state >= 0)
-		cpuhp_remove_state_nocalls(wqt_cpuhp_state);
-	wqt_cpuhp_state = -1;
-	wqt_free_wqs();
-	wqt_free_prods();
-	kvfree(wqt_res_buf);
-	wqt_res_buf = NULL;
+	debugfs_remove_recursive(wtr_dir);
+	wtr_dir = NULL;
+	if (wtr_cpuhp_state >= 0)
+		cpuhp_remove_state_nocalls(wtr_cpuhp_state);
+	wtr_cpuhp_state = -1;
+	wtr_free_wqs();
+	wtr_free_prods();
+	kvfree(wtr_res_buf);
+	wtr_res_buf = NULL;
 }
 
-static int __init wqt_init(void)
+static int __init wtr_init(void)
 {
 	size_t size = 16 * PAGE_SIZE;
 	int ret;
 
-	ret = wqt_parse_params();
+	ret = wtr_parse_params();
 	if (ret)
 		return ret;
-	wqt_res_buf = kvzalloc(size, GFP_KERNEL);
-	if (!wqt_res_buf)
+	wtr_res_buf = kvzalloc(size, GFP_KERNEL);
+	if (!wtr_res_buf)
 		return -ENOMEM;
-	seq_buf_init(&wqt_res, wqt_res_buf, size - 1);
+	seq_buf_init(&wtr_res, wtr_res_buf, size - 1);
 
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "test/workqueue:online",
-				wqt_cpu_online, wqt_cpu_offline);
+				wtr_cpu_online, wtr_cpu_offline);
 	if (ret < 0)
 		goto fail;
-	wqt_cpuhp_state = ret;
-	WRITE_ONCE(wqt_cpuhp_ready, true);
+	wtr_cpuhp_state = ret;
+	WRITE_ONCE(wtr_cpuhp_ready, true);
 
-	ret = wqt_setup_wqs();
+	ret = wtr_setup_wqs();
 	if (ret)
 		goto fail;
-	ret = wqt_alloc_prods();
+	ret = wtr_alloc_prods();
 	if (ret)
 		goto fail;
 
-	wqt_dir = debugfs_create_dir("test_workqueue", NULL);
-	debugfs_create_file("results", 0444, wqt_dir, NULL, &wqt_results_fops);
-	debugfs_create_file("status", 0444, wqt_dir, NULL, &wqt_status_fops);
-	debugfs_create_file("stop", 0200, wqt_dir, NULL, &wqt_stop_fops);
+	wtr_dir = debugfs_create_dir("test_workqueue", NULL);
+	debugfs_create_file("results", 0444, wtr_dir, NULL, &wtr_results_fops);
+	debugfs_create_file("status", 0444, wtr_dir, NULL, &wtr_status_fops);
+	debugfs_create_file("stop", 0200, wtr_dir, NULL, &wtr_stop_fops);
 
-	wqt_set_state("running");
-	wqt_report_header();
+	wtr_set_state("running");
+	wtr_report_header();
 	if (selftest) {
-		if (wqt_run())
+		if (wtr_run())
 			return 0;
-		if (READ_ONCE(wqt_pinned)) {
+		if (READ_ONCE(wtr_pinned)) {
 			/* cannot free what the workqueue may still use */
 			__module_get(THIS_MODULE);
 			return 0;
 		}
-		wqt_cleanup();
+		wtr_cleanup();
 		return -EINVAL;
 	}
 
 	/* released by the controller unless work is left in flight */
 	__module_get(THIS_MODULE);
-	wqt_ctl_task = kthread_run(wqt_controller, NULL, "wqtest_ctl");
-	if (IS_ERR(wqt_ctl_task)) {
-		ret = PTR_ERR(wqt_ctl_task);
+	wtr_ctl_task = kthread_run(wtr_controller, NULL, "wqtest_ctl");
+	if (IS_ERR(wtr_ctl_task)) {
+		ret = PTR_ERR(wtr_ctl_task);
 		module_put(THIS_MODULE);
 		goto fail;
 	}
 	return 0;
 fail:
-	wqt_cleanup();
+	wtr_cleanup();
 	return ret;
 }
 
-static void __exit wqt_exit(void)
+static void __exit wtr_exit(void)
 {
-	wqt_cleanup();
+	wtr_cleanup();
 }
 
-module_init(wqt_init);
-module_exit(wqt_exit);
+module_init(wtr_init);
+module_exit(wtr_exit);
 MODULE_DESCRIPTION("Workqueue torture and selftest module");
 MODULE_LICENSE("GPL");
