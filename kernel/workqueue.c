@@ -468,6 +468,22 @@ static bool pool_is_highpri(struct worker_pool *pool)
 	return pool->attrs->nice < 0;
 }
 
+/*
+ * Before an item goes on @pool's worklist: the first item on an empty
+ * worklist starts the stall watchdog's clock.  pool->lock held.
+ */
+static void pool_start_clock(struct worker_pool *pool)
+{
+	if (list_empty(&pool->worklist))
+		pool->watchdog_ts = jiffies;
+}
+
+/* the system BH workqueue whose items run in @pool */
+static struct workqueue_struct *bh_system_wq(struct worker_pool *pool)
+{
+	return pool_is_highpri(pool) ? system_bh_highpri_wq : system_bh_wq;
+}
+
 static struct worker *bh_pool_worker(struct worker_pool *pool)
 {
 	return list_first_entry(&pool->workers, struct worker, node);
@@ -540,12 +556,14 @@ static unsigned long offq_pack(int pool_id, unsigned int disable,
 	       (offq_flags & WORK_OFFQ_FLAG_MASK);
 }
 
-/* cancel_work_sync() may busy-wait for items of BH pools */
-static unsigned long pool_offq_flags(struct worker_pool *pool)
+/*
+ * work->data of an item off queue that last belonged to @pool, not
+ * disabled.  WORK_OFFQ_BH: cancel_work_sync() may busy-wait for items of BH
+ * pools.
+ */
+static unsigned long pool_offq(struct worker_pool *pool)
 {
-	if (pool->flags & POOL_BH)
-		return WORK_OFFQ_BH;
-	return 0;
+	return offq_pack(pool->id, 0, (pool->flags & POOL_BH) ? WORK_OFFQ_BH : 0);
 }
 
 /* only the PENDING owner writes work->data */
@@ -1408,8 +1426,7 @@ static void pwq_activate_first(struct pool_workqueue *pwq)
 	lockdep_assert_held(&pool->lock);
 
 	trace_workqueue_activate_work(work);
-	if (list_empty(&pool->worklist))
-		pool->watchdog_ts = jiffies;
+	pool_start_clock(pool);
 	move_linked_works(work, &pool->worklist);
 	__clear_bit(WORK_STRUCT_INACTIVE_BIT, work_data_bits(work));
 }
@@ -1619,11 +1636,18 @@ static void wq_unplug_oldest(struct workqueue_struct *wq)
 
 static void put_unbound_pool(struct worker_pool *pool);
 
-static void rcu_free_wq(struct rcu_head *rcu)
+/* undo the key registration of wq_init_lockdep(); may sleep */
+static void wq_exit_lockdep(struct workqueue_struct *wq)
 {
-	struct workqueue_struct *wq = container_of(rcu, struct workqueue_struct,
-						   rcu);
+#ifdef CONFIG_LOCKDEP
+	if (wq->lockdep_map == &wq->own_lockdep_map)
+		lockdep_unregister_key(&wq->key);
+#endif
+}
 
+/* free @wq and what it owns, after wq_exit_lockdep(); any context */
+static void wq_free(struct workqueue_struct *wq)
+{
 #ifdef CONFIG_LOCKDEP
 	if (wq->lockdep_map == &wq->own_lockdep_map && wq->lock_name != wq->name)
 		kfree(wq->lock_name);
@@ -1631,6 +1655,11 @@ static void rcu_free_wq(struct rcu_head *rcu)
 	free_percpu(wq->cpu_pwq);
 	free_workqueue_attrs(wq->unbound_attrs);
 	kfree(wq);
+}
+
+static void rcu_free_wq(struct rcu_head *rcu)
+{
+	wq_free(container_of(rcu, struct workqueue_struct, rcu));
 }
 
 static void pwq_release_workfn(struct kthread_work *work)
@@ -1663,10 +1692,7 @@ static void pwq_release_workfn(struct kthread_work *work)
 	kfree_rcu(pwq, rcu);
 
 	if (wq_gone) {
-#ifdef CONFIG_LOCKDEP
-		if (wq->lockdep_map == &wq->own_lockdep_map)
-			lockdep_unregister_key(&wq->key);
-#endif
+		wq_exit_lockdep(wq);
 		call_rcu(&wq->rcu, rcu_free_wq);
 	}
 }
@@ -1708,9 +1734,8 @@ static void insert_work(struct pool_workqueue *pwq, struct work_struct *work,
 {
 	struct worker_pool *pool = pwq->pool;
 
-	/* the first item on an empty worklist starts the watchdog's clock */
-	if (head == &pool->worklist && list_empty(head))
-		pool->watchdog_ts = jiffies;
+	if (head == &pool->worklist)
+		pool_start_clock(pool);
 	get_pwq(pwq);
 	work_set_queued(work, pwq, flags);
 	list_add_tail(&work->entry, head);
@@ -2138,7 +2163,7 @@ static void worker_take_work(struct worker *worker, struct work_struct *work,
 	kick_pool(pool);
 
 	/* from here on the item may be queued again, even run elsewhere */
-	work_release(work, offq_pack(pool->id, 0, pool_offq_flags(pool)));
+	work_release(work, pool_offq(pool));
 }
 
 /* what an item's function must not leave behind */
@@ -2519,8 +2544,7 @@ static void bh_drain_workfn(struct work_struct *work)
 
 	/* bounded like any BH run: requeue rather than hog this CPU */
 	if (more)
-		queue_work(pool_is_highpri(pool) ? system_bh_highpri_wq :
-			   system_bh_wq, work);
+		queue_work(bh_system_wq(pool), work);
 	else
 		complete(&drain->done);
 }
@@ -2543,8 +2567,7 @@ void workqueue_softirq_dead(unsigned int cpu)
 			continue;
 		init_completion(&drain.done);
 		INIT_WORK_ONSTACK(&drain.work, bh_drain_workfn);
-		queue_work(pool_is_highpri(pool) ? system_bh_highpri_wq :
-			   system_bh_wq, &drain.work);
+		queue_work(bh_system_wq(pool), &drain.work);
 		wait_for_completion(&drain.done);
 		destroy_work_on_stack(&drain.work);
 	}
@@ -3004,8 +3027,7 @@ static void steal_note_older_run(struct work_struct *work,
 		raw_spin_lock(&pool->lock);
 		running = find_running_worker(pool, work);
 		if (running && running->current_pwq == old)
-			work_set_offq_owned(work, offq_pack(pool->id, 0,
-							    pool_offq_flags(pool)));
+			work_set_offq_owned(work, pool_offq(pool));
 		raw_spin_unlock(&pool->lock);
 		if (running)
 			return;
@@ -3042,15 +3064,13 @@ static bool steal_queued(struct work_struct *work)
 		 * may ever come to it: kick it for the barriers.
 		 */
 		if (data & WORK_STRUCT_INACTIVE) {
-			if (list_empty(&pool->worklist))
-				pool->watchdog_ts = jiffies;
+			pool_start_clock(pool);
 			move_linked_works(work, &pool->worklist);
 		}
 		list_del_init(&work->entry);
 		if (data & WORK_STRUCT_LINKED)
 			kick_pool(pool);
-		work_set_offq_owned(work, offq_pack(pool->id, 0,
-						    pool_offq_flags(pool)));
+		work_set_offq_owned(work, pool_offq(pool));
 		plugged = pwq->plugged;
 		pwq_dec_nr_in_flight(pwq, data);
 		stolen = true;
@@ -4115,16 +4135,8 @@ static void free_unused_wq(struct workqueue_struct *wq)
 			}
 		}
 	}
-#ifdef CONFIG_LOCKDEP
-	if (wq->lockdep_map == &wq->own_lockdep_map) {
-		lockdep_unregister_key(&wq->key);
-		if (wq->lock_name != wq->name)
-			kfree(wq->lock_name);
-	}
-#endif
-	free_percpu(wq->cpu_pwq);
-	free_workqueue_attrs(wq->unbound_attrs);
-	kfree(wq);
+	wq_exit_lockdep(wq);
+	wq_free(wq);
 }
 
 static int clamp_max_active(int max_active, const char *name)
