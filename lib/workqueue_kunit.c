@@ -19,8 +19,11 @@
  *    teardown opens every gate, disables every item with
  *    disable_work_sync() and destroys the case's workqueues, all through
  *    bounded calls.  Nothing of a case runs after its memory is freed.
- *  - Misuse that the kernel answers with a WARN is bracketed by the
- *    "WQTEST: expect-warn-begin/end" console lines.
+ *  - A WARNING or BUG on the console during a case fails it: a probe on
+ *    the console tracepoint counts them, as mm/kfence/kfence_test.c does.
+ *    Misuse that the kernel answers with a WARN sits between
+ *    wqt_warn_begin() and wqt_warn_end(), which print the
+ *    "WQTEST: expect-warn-begin/end" lines that the harness skips too.
  *
  * A few cases need symbols that are not exported to modules (for instance
  * apply_workqueue_attrs() and the freezer entry points); they are skipped,
@@ -52,6 +55,7 @@
 #include <linux/suspend.h>
 #include <linux/topology.h>
 #include <linux/workqueue.h>
+#include <trace/events/printk.h>
 
 #define WQT_TIMEOUT		(20 * HZ)	/* for what must happen */
 #define WQT_WINDOW		(HZ / 10)	/* for what must not happen */
@@ -744,6 +748,73 @@ static bool wqt_release_call(struct wqt_ctx *ctx, long (*fn)(void *),
 	return __wqt_call_end(ctx, call, timeout, ret);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Kernel reports on the console                                           */
+
+static struct {
+	bool probing;		/* the probe is registered */
+	bool expecting;		/* between wqt_warn_begin() and _end() */
+	atomic_t expected;	/* reports while expecting */
+	atomic_t unexpected;	/* reports during the case otherwise */
+} wqt_console;
+
+/* Called with each printk record, in the context of its caller. */
+static void wqt_probe_console(void *ignore, const char *buf, size_t len)
+{
+	if (!strnstr(buf, "WARNING:", len) && !strnstr(buf, "BUG:", len) &&
+	    !strnstr(buf, "ODEBUG:", len))
+		return;
+	if (READ_ONCE(wqt_console.expecting))
+		atomic_inc(&wqt_console.expected);
+	else
+		atomic_inc(&wqt_console.unexpected);
+}
+
+static void wqt_warn_begin(void)
+{
+	atomic_set(&wqt_console.expected, 0);
+	WRITE_ONCE(wqt_console.expecting, true);
+	pr_info("WQTEST: expect-warn-begin\n");
+}
+
+/*
+ * Returns the number of reports since wqt_warn_begin(), or -1 without the
+ * probe.  A site that warns once per boot (WARN_ONCE) gives 0 when it
+ * already warned, for instance when the suite runs a second time.
+ */
+static int wqt_warn_end(void)
+{
+	pr_info("WQTEST: expect-warn-end\n");
+	WRITE_ONCE(wqt_console.expecting, false);
+	return wqt_console.probing ? atomic_read(&wqt_console.expected) : -1;
+}
+
+/* Fail the case for each report that it did not expect. */
+static void wqt_console_check(struct kunit *test)
+{
+	int n = atomic_xchg(&wqt_console.unexpected, 0);
+
+	if (n)
+		KUNIT_FAIL(test, "%d unexpected WARNING or BUG report(s) on the console",
+			   n);
+}
+
+static int wqt_suite_init(struct kunit_suite *suite)
+{
+	/* without tracepoints, the harness's log check still sees them */
+	wqt_console.probing = !register_trace_console(wqt_probe_console, NULL);
+	return 0;
+}
+
+static void wqt_suite_exit(struct kunit_suite *suite)
+{
+	if (!wqt_console.probing)
+		return;
+	unregister_trace_console(wqt_probe_console, NULL);
+	tracepoint_synchronize_unregister();
+	wqt_console.probing = false;
+}
+
 static void wqt_ctx_release(void *data)
 {
 	struct wqt_ctx *ctx = data;
@@ -784,6 +855,7 @@ static void wqt_ctx_release(void *data)
 		wqt_release_call(ctx, wqt_fn_destroy_wq, ctx->wqs[i],
 				 WQT_TIMEOUT, NULL);
 
+	wqt_console_check(ctx->test);
 	if (ctx->leak) {
 		kunit_err(ctx->test,
 			  "leaking the case's work items and workqueues: they may still be in use\n");
@@ -810,6 +882,7 @@ static int wqt_case_init(struct kunit *test)
 	INIT_LIST_HEAD(&ctx->blobs);
 	init_completion(&ctx->event);
 	test->priv = ctx;
+	atomic_set(&wqt_console.unexpected, 0);
 	return kunit_add_action_or_reset(test, wqt_ctx_release, ctx);
 }
 
@@ -1523,10 +1596,13 @@ static void set_max_active_on_ordered_is_refused(struct kunit *test)
 	struct workqueue_struct *wq = wqt_ordered_wq(test, 0);
 	struct wqt_item *first = wqt_item(test, WQT_PLAIN);
 	struct wqt_item *second = wqt_item(test, WQT_PLAIN);
+	int warnings;
 
-	pr_info("WQTEST: expect-warn-begin\n");
+	wqt_warn_begin();
 	workqueue_set_max_active(wq, 4);
-	pr_info("WQTEST: expect-warn-end\n");
+	warnings = wqt_warn_end();
+	if (warnings >= 0)
+		KUNIT_EXPECT_GT_MSG(test, warnings, 0, "no WARNING for the misuse");
 
 	first->block = true;
 	KUNIT_ASSERT_TRUE(test, queue_work(wq, &first->work));
@@ -2514,9 +2590,9 @@ static void enable_work_underflow_is_reported(struct kunit *test)
 	struct workqueue_struct *wq = wqt_wq(test, 0, 0);
 	struct wqt_item *it = wqt_item(test, WQT_PLAIN);
 
-	pr_info("WQTEST: expect-warn-begin\n");
+	wqt_warn_begin();
 	enable_work(&it->work);
-	pr_info("WQTEST: expect-warn-end\n");
+	wqt_warn_end();		/* WARN_ONCE: maybe already reported */
 	/* the item is not left disabled by the misuse */
 	KUNIT_EXPECT_TRUE(test, queue_work(wq, &it->work));
 	WQT_ASSERT_DONE(test, it);
@@ -2536,9 +2612,9 @@ static void disable_work_count_saturates(struct kunit *test)
 
 	for (i = 0; i < limit; i++)
 		disable_work(&it->work);
-	pr_info("WQTEST: expect-warn-begin\n");
+	wqt_warn_begin();
 	disable_work(&it->work);
-	pr_info("WQTEST: expect-warn-end\n");
+	wqt_warn_end();		/* WARN_ONCE: maybe already reported */
 	KUNIT_EXPECT_FALSE(test, queue_work(wq, &it->work));
 
 	for (i = 0; i < limit - 1; i++)
@@ -2848,9 +2924,9 @@ static void bh_alloc_refuses_bad_arguments(struct kunit *test)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		pr_info("WQTEST: expect-warn-begin\n");
+		wqt_warn_begin();
 		wq = alloc_workqueue("wqt_bad_bh", bad[i].flags, bad[i].max_active);
-		pr_info("WQTEST: expect-warn-end\n");
+		wqt_warn_end();	/* WARN_ON_ONCE sites */
 		KUNIT_EXPECT_NULL_MSG(test, wq, "flags %#x max_active %d",
 				      bad[i].flags, bad[i].max_active);
 		if (wq)
@@ -3823,6 +3899,8 @@ static struct kunit_case wqt_freezer_cases[] = {
 #define WQT_SUITE(_var, _name, _cases)					\
 	static struct kunit_suite _var = {				\
 		.name = _name,						\
+		.suite_init = wqt_suite_init,				\
+		.suite_exit = wqt_suite_exit,				\
 		.init = wqt_case_init,					\
 		.test_cases = _cases,					\
 	}
