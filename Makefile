@@ -24,7 +24,7 @@ export BUILD JOBS REPO := $(CURDIR)
 help:
 	@echo 'make run        build IMPL (default: $(IMPL)) and boot it: a shell on a terminal,'
 	@echo '                a scripted tour otherwise'
-	@echo 'make test       KUnit (kunit.py) and kselftests, plain and debug configs, for'
+	@echo 'make test       KUnit (kunit.py) and kselftests, plain, debug and PREEMPT_RT, for'
 	@echo '                TEST_IMPLS="$(TEST_IMPLS)"; summary table, "N passed, N failed"'
 	@echo 'make check      checkpatch --strict, kernel-doc, then W=1, sparse and -Werror on'
 	@echo '                our files in 5 configurations;  make check-matrix: in 12'
@@ -37,7 +37,7 @@ help:
 	@echo 'make torture    long torture run with CPU hotplug churn on the debug config'
 	@echo 'make patches    the patch series in out/patches/;  make patches-check'
 	@echo 'make clean      remove $(BUILD)'
-	@echo 'Variables: IMPL CONFIG BUILD JOBS TIMEOUT TEST_IMPLS'
+	@echo 'Variables: IMPL CONFIG BUILD JOBS TIMEOUT TEST_IMPLS TEST_RT CHECK_CONFIGS'
 
 deps:
 	@$(H)/deps.sh

@@ -17,9 +17,19 @@ chmod 755 "$root/init"
 cp -r "$obj/modinst/lib/modules" "$root/lib/"
 # The module tree needs no build/source links inside the guest.
 find "$root/lib/modules" -maxdepth 2 -type l -delete
-cp "$tree/tools/testing/selftests/kselftest/ktap_helpers.sh" "$root/kselftest/kselftest/"
 if [ -d "$tree/tools/testing/selftests/workqueue" ]; then
-	cp -r "$tree/tools/testing/selftests/workqueue" "$root/kselftest/"
+	# As a kselftest user installs them: run_kselftest.sh, the runner and
+	# the workqueue collection with its settings.
+	make -s -C "$tree/tools/testing/selftests" TARGETS=workqueue \
+		INSTALL_PATH="$root/kselftest" install >/dev/null
+	# The runner calls /usr/bin/timeout --foreground, which busybox's
+	# timeout does not take; on its own it runs in the foreground.
+	mkdir -p "$root/usr/bin"
+	printf '#!/bin/sh\n[ "$1" = --foreground ] && shift\nexec /bin/busybox timeout "$@"\n' \
+		>"$root/usr/bin/timeout"
+	chmod 755 "$root/usr/bin/timeout"
+else
+	cp "$tree/tools/testing/selftests/kselftest/ktap_helpers.sh" "$root/kselftest/kselftest/"
 fi
 cat "$obj/.wq-release" >"$root/etc/wq-release"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$obj/initramfs.cpio.gz.tmp"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # test.sh IMPL...: the README's test command.  For each implementation:
 # KUnit through kunit.py, then the kselftests on the plain and the debug
-# config.  Every stage runs even when an earlier one failed; the end is a
+# config; then KUnit and the kselftests again on PREEMPT_RT (TEST_RT=0
+# leaves that out).  Every stage runs even when an earlier one failed; the end is a
 # table per suite and implementation and the line "N passed, N failed".
 . "$(dirname "$0")/common.sh"
 
@@ -30,7 +31,8 @@ for impl in "$@"; do
 	extra=
 	[ "$impl" != mainline ] && extra=wqh.env.WQ_ATTRS_FULL=1
 	stage kunit "$impl" "$REPO/harness/kunit.sh" "$impl"
-	for config in qemu debug; do
+	[ "${TEST_RT:-1}" = 1 ] && stage kunit-rt "$impl" "$REPO/harness/kunit.sh" "$impl" rt
+	for config in qemu debug $([ "${TEST_RT:-1}" = 1 ] && echo rt); do
 		rm -f "$res/kselftest-$impl-$config.log"
 		stage "build-$config" "$impl" "$REPO/harness/build-kernel.sh" "$impl" "$config" &&
 		stage "kselftest-$config" "$impl" "$REPO/harness/boot.sh" \
