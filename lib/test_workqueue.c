@@ -80,6 +80,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/torture.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -133,7 +134,14 @@ MODULE_PARM_DESC(seed, "Random seed (0: random)");
 
 static bool verbose;
 module_param(verbose, bool, 0444);
-MODULE_PARM_DESC(verbose, "Print progress every 10 seconds instead of every 60");
+MODULE_PARM_DESC(verbose, "Print the torture framework's progress too");
+
+/* kernel/torture.c's machinery, with the parameters rcutorture has */
+torture_param(int, shuffle_interval, 3, "Seconds between producer moves across CPUs (0: none)");
+torture_param(int, stutter, 0, "Seconds of load, then as many of pause, in turn (0: steady load)");
+torture_param(int, onoff_interval, 0, "Seconds between CPU hotplug operations (0: none)");
+torture_param(int, onoff_holdoff, 0, "Seconds before the first CPU hotplug operation");
+torture_param(int, stat_interval, 60, "Seconds between progress lines (0: none)");
 
 /* ------------------------------------------------------------------ */
 /* Workqueue kinds, operations and checks                              */
@@ -1417,8 +1425,11 @@ static int wtr_producer_fn(void *arg)
 	struct wtr_producer *p = arg;
 	unsigned long n = 0;
 
-	while (!READ_ONCE(wtr_stop)) {
-		enum wtr_op op = wtr_pick_op(p);
+	while (!READ_ONCE(wtr_stop) && !torture_must_stop()) {
+		enum wtr_op op;
+
+		stutter_wait("wtr_producer");
+		op = wtr_pick_op(p);
 
 		p->op_name = wtr_op_names[op];
 		WRITE_ONCE(p->op_start, jiffies | 1);
@@ -1430,7 +1441,10 @@ static int wtr_producer_fn(void *arg)
 		else
 			cond_resched();
 	}
-	kthread_complete_and_exit(&p->done, 0);
+	complete(&p->done);
+	/* the shuffler may still look at us: exit in kthread_stop() only */
+	torture_kthread_stopping("wtr_producer");
+	return 0;
 }
 
 static void wtr_watchdog(void)
@@ -1498,6 +1512,52 @@ static void wtr_free_prods(void)
 
 /* ------------------------------------------------------------------ */
 /* The torture run                                                     */
+
+/*
+ * kernel/torture.c runs one torture test at a time: wtr_init() claims it
+ * with torture_init_begin(), and the end of the run releases it, so that
+ * the module may stay loaded with its results while another test runs.
+ */
+static bool wtr_framework_held;
+static char *wtr_torture_type = "workqueue";
+
+/* Shuffling, stutter and CPU hotplug, as their parameters ask. */
+static int wtr_framework_start(void)
+{
+	int ret = 0;
+
+	if (shuffle_interval > 0)
+		ret = torture_shuffle_init((long)shuffle_interval * HZ);
+	if (!ret && stutter > 0)
+		ret = torture_stutter_init(stutter * HZ, stutter * HZ);
+	if (!ret && onoff_interval > 0)
+		ret = torture_onoff_init((long)onoff_holdoff * HZ,
+					 (long)onoff_interval * HZ, NULL);
+	return ret;
+}
+
+/*
+ * Stop the framework's threads, then the producers that left their loop;
+ * one stuck in an operation is left alone (the module is pinned then).
+ */
+static void wtr_framework_stop(void)
+{
+	unsigned int i;
+
+	if (!wtr_framework_held)
+		return;
+	torture_cleanup_begin();
+	for (i = 0; wtr_prods && i < wtr_nprods; i++) {
+		struct wtr_producer *p = &wtr_prods[i];
+
+		if (p->task && completion_done(&p->done))
+			torture_stop_kthread(wtr_producer_fn, p->task);
+	}
+	if (onoff_interval > 0)
+		torture_onoff_stats();
+	torture_cleanup_end();
+	wtr_framework_held = false;
+}
 
 static void wtr_progress(unsigned long start)
 {
@@ -1587,6 +1647,7 @@ static void wtr_finish(void)
 			}
 		}
 	}
+	wtr_framework_stop();
 	WRITE_ONCE(wtr_draining, true);
 	/* items that see it stop requeueing before we start counting */
 	smp_mb();
@@ -1690,23 +1751,22 @@ static void wtr_report_torture(unsigned long secs)
 static void wtr_torture(unsigned int secs)
 {
 	unsigned long start = jiffies, end = start + secs * HZ, last = start;
-	unsigned long every = (verbose ? 10 : 60) * HZ;
+	unsigned long every = (unsigned long)stat_interval * HZ;
 	unsigned int i;
 
 	for (i = 0; i < wtr_nprods; i++) {
 		struct wtr_producer *p = &wtr_prods[i];
 
-		p->task = kthread_run(wtr_producer_fn, p, "wqtest_prod/%u", i);
-		if (IS_ERR(p->task)) {
-			pr_err("# test_workqueue: cannot start producer %u\n", i);
-			p->task = NULL;
-		}
+		/* on failure the framework has said so, and ->task is NULL */
+		torture_create_kthread(wtr_producer_fn, p, p->task);
 	}
+	if (wtr_framework_start())
+		wtr_fail(C_STALL, "cannot start kernel/torture.c's threads");
 
 	while (time_before(jiffies, end) && !READ_ONCE(wtr_stop_req)) {
 		wait_event_timeout(wtr_waitq, READ_ONCE(wtr_stop_req), HZ / 5);
 		wtr_watchdog();
-		if (time_after(jiffies, last + every)) {
+		if (every && time_after(jiffies, last + every)) {
 			last = jiffies;
 			wtr_progress(start);
 		}
@@ -2238,6 +2298,11 @@ static void wtr_report_footer(void)
 		wtr_tp_fail ? "FAIL" : "PASS", wtr_tp_fail, wtr_tp);
 	if (wtr_pinned)
 		wtr_out("# test_workqueue: work may still be in flight; module pinned");
+	/* the line torture scripts look for, as rcutorture and locktorture end */
+	pr_alert("%s" TORTURE_FLAG
+		 "--- End of test: %s: duration=%u nthreads=%u shuffle_interval=%d stutter=%d onoff_interval=%d seed=%lu\n",
+		 wtr_torture_type, wtr_tp_fail ? "FAILURE" : "SUCCESS", duration,
+		 wtr_nprods, shuffle_interval, stutter, onoff_interval, seed);
 }
 
 /* The whole run; returns true on success. */
@@ -2265,6 +2330,7 @@ static int wtr_controller(void *unused)
 
 static void wtr_cleanup(void)
 {
+	wtr_framework_stop();
 	debugfs_remove_recursive(wtr_dir);
 	wtr_dir = NULL;
 	if (wtr_cpuhp_state >= 0)
@@ -2284,9 +2350,16 @@ static int __init wtr_init(void)
 	ret = wtr_parse_params();
 	if (ret)
 		return ret;
+	if (!torture_init_begin(wtr_torture_type, verbose)) {
+		pr_err("test_workqueue: another torture test is running\n");
+		return -EBUSY;
+	}
+	wtr_framework_held = true;
+	torture_init_end();
+	ret = -ENOMEM;
 	wtr_res_buf = kvzalloc(size, GFP_KERNEL);
 	if (!wtr_res_buf)
-		return -ENOMEM;
+		goto fail;
 	seq_buf_init(&wtr_res, wtr_res_buf, size - 1);
 
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "test/workqueue:online",
