@@ -235,6 +235,24 @@ struct wq_active {
  * While an item is queued, work->data points at its pwq, so a pwq must be
  * aligned beyond the flag and color bits kept below the pointer.
  */
+/*
+ * What happened to the items of a pwq, for tools/workqueue/wq_monitor.py,
+ * which reads these names.  Counted under pool->lock, except CPU_TIME: the
+ * scheduler tick of the running worker adds to it without the lock, which
+ * may lose a tick now and then.
+ */
+enum pwq_stat {
+	PWQ_STAT_STARTED,	/* functions called */
+	PWQ_STAT_COMPLETED,	/* functions returned */
+	PWQ_STAT_CPU_TIME,	/* usecs of CPU spent in them, tick by tick */
+	PWQ_STAT_CPU_INTENSIVE,	/* items past wq_cpu_intensive_thresh_us */
+	PWQ_STAT_CM_WAKEUP,	/* workers woken because an item slept */
+	PWQ_STAT_REPATRIATED,	/* unbound workers woken back into their pod */
+	PWQ_STAT_MAYDAY,	/* calls for the rescuer */
+	PWQ_STAT_RESCUED,	/* items the rescuer ran */
+	PWQ_NR_STATS,
+};
+
 struct pool_workqueue {
 	struct worker_pool	*pool;		/* I */
 	struct workqueue_struct	*wq;		/* I */
@@ -257,6 +275,7 @@ struct pool_workqueue {
 	struct kthread_work	release_work;
 	struct llist_node	early_release;	/* release before kthreads */
 	struct rcu_head		rcu;
+	u64			stats[PWQ_NR_STATS]; /* L, see enum pwq_stat */
 } __aligned(1 << WORK_STRUCT_PWQ_SHIFT);
 
 /* what flush_work() queues behind its target */
@@ -918,30 +937,39 @@ static void wake_idle_worker(struct worker_pool *pool, struct worker *idle)
 		int cpu = cpumask_any_and_distribute(pool->attrs->__pod_cpumask,
 						     cpu_online_mask);
 
-		if (cpu < nr_cpu_ids)
+		if (cpu < nr_cpu_ids) {
+			struct work_struct *work = list_first_entry(&pool->worklist,
+						struct work_struct, entry);
+
 			p->wake_cpu = cpu;
+			get_work_pwq(work)->stats[PWQ_STAT_REPATRIATED]++;
+		}
 	}
 #endif
 	wake_up_process(p);
 }
 
-/* wake an idle worker if @pool has runnable items and nobody running them */
-static void kick_pool(struct worker_pool *pool)
+/*
+ * Wake an idle worker if @pool has runnable items and nobody running them.
+ * Returns whether it did.
+ */
+static bool kick_pool(struct worker_pool *pool)
 {
 	struct worker *idle;
 
 	lockdep_assert_held(&pool->lock);
 
 	if (!need_more_worker(pool))
-		return;
+		return false;
 	/* a BH pool's one worker is off the idle list while it runs items */
 	idle = first_idle_worker(pool);
 	if (!idle)
-		return;
+		return false;
 	if (pool->flags & POOL_BH)
 		kick_bh_pool(pool);
 	else
 		wake_idle_worker(pool, idle);
+	return true;
 }
 
 /* the CPUs the workers of @pool may run on */
@@ -1157,6 +1185,7 @@ static void send_mayday(struct pool_workqueue *pwq)
 	/* the rescuer holds this reference until it is done with @pwq */
 	pwq->refcnt++;
 	list_add_tail(&pwq->mayday_node, &wq->maydays);
+	pwq->stats[PWQ_STAT_MAYDAY]++;
 	wake_up_process(wq->rescuer->task);
 }
 
@@ -1315,7 +1344,8 @@ void wq_worker_sleeping(struct task_struct *task)
 	/* pools_unbind() may have run meanwhile and reset nr_running */
 	if (!(self->flags & WORKER_NOT_RUNNING)) {
 		pool->nr_running--;
-		kick_pool(pool);
+		if (kick_pool(pool) && self->current_pwq)
+			self->current_pwq->stats[PWQ_STAT_CM_WAKEUP]++;
 	}
 	raw_spin_unlock_irq(&pool->lock);
 }
@@ -1331,10 +1361,14 @@ void wq_worker_sleeping(struct task_struct *task)
 void wq_worker_tick(struct task_struct *task)
 {
 	struct worker *worker = kthread_data(task);
+	struct pool_workqueue *pwq = worker->current_pwq;
 	struct worker_pool *pool = worker->pool;
 	unsigned long thresh = READ_ONCE(wq_hog_thresh_us);
 
-	if (!worker->current_pwq || !thresh)
+	if (!pwq)
+		return;
+	pwq->stats[PWQ_STAT_CPU_TIME] += TICK_USEC;
+	if (!thresh)
 		return;
 	/* a sleeping worker was already taken out of nr_running */
 	if ((worker->flags & WORKER_NOT_RUNNING) || READ_ONCE(worker->sleeping))
@@ -1345,6 +1379,7 @@ void wq_worker_tick(struct task_struct *task)
 
 	raw_spin_lock(&pool->lock);
 	worker_set_flags(worker, WORKER_CPU_INTENSIVE);
+	pwq->stats[PWQ_STAT_CPU_INTENSIVE]++;
 	wq_cpu_intensive_report(worker->current_func);
 	kick_pool(pool);
 	raw_spin_unlock(&pool->lock);
@@ -2147,6 +2182,7 @@ static void worker_take_work(struct worker *worker, struct work_struct *work,
 	worker->current_pwq = pwq;
 	worker->current_color = data_color(data);
 	hash_add(pool->busy_hash, &worker->busy_node, (unsigned long)work);
+	pwq->stats[PWQ_STAT_STARTED]++;
 	/* BH workers have no task to charge or to name */
 	if (worker->task) {
 		worker->current_at = worker->task->se.sum_exec_runtime;
@@ -2230,6 +2266,7 @@ static void worker_retire_work(struct worker *worker,
 {
 	/* psi asks for this once we sleep, see wq_worker_last_func() */
 	WRITE_ONCE(worker->last_func, worker->current_func);
+	pwq->stats[PWQ_STAT_COMPLETED]++;
 	worker_clr_flags(worker, WORKER_CPU_INTENSIVE);
 	worker->current_pwq = NULL;
 	worker->current_func = NULL;
@@ -2369,8 +2406,10 @@ static bool rescue_pwq(struct worker *rescuer, struct pool_workqueue *pwq)
 	WARN_ON_ONCE(!list_empty(&rescuer->scheduled));
 	while (pwq->nr_active && need_to_create_worker(pool) &&
 	       (work = first_pwq_work(pwq))) {
-		if (assign_work(work, rescuer))
+		if (assign_work(work, rescuer)) {
+			pwq->stats[PWQ_STAT_RESCUED]++;
 			process_scheduled_works(rescuer);
+		}
 		/* take turns with other workqueues' pwqs waiting for us */
 		if (++done >= RESCUER_BATCH &&
 		    !list_empty(&pwq->wq->maydays)) {
