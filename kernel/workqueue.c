@@ -31,7 +31,7 @@
  *
  *  1. queue_work_on() wins the PENDING bit of work->data, so the caller
  *     owns the item; a disabled item hands the bit straight back.
- *  2. enqueue_work() picks the pwq of the target CPU (or pod).  If the item
+ *  2. __queue_work() picks the pwq of the target CPU (or pod).  If the item
  *     is still running on another pool of the same workqueue it goes there
  *     instead, so that an item never runs twice at once.  Under pool->lock
  *     the item is counted in pwq->nr_in_flight[color], work->data is set to
@@ -1329,6 +1329,7 @@ void wq_worker_sleeping(struct task_struct *task)
 {
 	struct worker *self = kthread_data(task);
 	struct worker_pool *pool;
+	bool woke = false;
 
 	/*
 	 * Rescuers and disassociated workers stop here, before touching
@@ -1344,9 +1345,11 @@ void wq_worker_sleeping(struct task_struct *task)
 	/* pools_unbind() may have run meanwhile and reset nr_running */
 	if (!(self->flags & WORKER_NOT_RUNNING)) {
 		pool->nr_running--;
-		if (kick_pool(pool) && self->current_pwq)
-			self->current_pwq->stats[PWQ_STAT_CM_WAKEUP]++;
+		woke = kick_pool(pool);
 	}
+	/* concurrency management handed our item's pool to another worker */
+	if (woke && self->current_pwq)
+		self->current_pwq->stats[PWQ_STAT_CM_WAKEUP]++;
 	raw_spin_unlock_irq(&pool->lock);
 }
 
@@ -1361,10 +1364,11 @@ void wq_worker_sleeping(struct task_struct *task)
 void wq_worker_tick(struct task_struct *task)
 {
 	struct worker *worker = kthread_data(task);
-	struct pool_workqueue *pwq = worker->current_pwq;
-	struct worker_pool *pool = worker->pool;
 	unsigned long thresh = READ_ONCE(wq_hog_thresh_us);
+	struct pool_workqueue *pwq = worker->current_pwq;
+	struct worker_pool *pool;
 
+	/* between items there is nothing to charge or to check */
 	if (!pwq)
 		return;
 	pwq->stats[PWQ_STAT_CPU_TIME] += TICK_USEC;
@@ -1377,6 +1381,7 @@ void wq_worker_tick(struct task_struct *task)
 	    (u64)thresh * NSEC_PER_USEC)
 		return;
 
+	pool = worker->pool;
 	raw_spin_lock(&pool->lock);
 	worker_set_flags(worker, WORKER_CPU_INTENSIVE);
 	pwq->stats[PWQ_STAT_CPU_INTENSIVE]++;
@@ -1725,11 +1730,11 @@ static void pwq_release_workfn(struct kthread_work *work)
 		put_unbound_pool(pwq->pool);
 	}
 	kfree_rcu(pwq, rcu);
-
-	if (wq_gone) {
-		wq_exit_lockdep(wq);
-		call_rcu(&wq->rcu, rcu_free_wq);
-	}
+	/* the last pwq of a destroyed wq frees it, after a grace period */
+	if (!wq_gone)
+		return;
+	wq_exit_lockdep(wq);
+	call_rcu(&wq->rcu, rcu_free_wq);
 }
 
 static void init_pwq(struct pool_workqueue *pwq, struct workqueue_struct *wq,
@@ -1923,7 +1928,7 @@ static void pwq_add_work(struct pool_workqueue *pwq, struct work_struct *work)
  * Queue owned @work on @wq for @cpu (or WORK_CPU_UNBOUND).  IRQs off: the
  * PENDING bit is ours and the item must not stay in limbo across an IRQ.
  */
-static void enqueue_work(int cpu, struct workqueue_struct *wq,
+static void __queue_work(int cpu, struct workqueue_struct *wq,
 			 struct work_struct *work)
 {
 	struct pool_workqueue *pwq;
@@ -1966,7 +1971,7 @@ bool queue_work_on(int cpu, struct workqueue_struct *wq,
 	local_irq_save(irq_flags);
 	queued = work_claim(work);
 	if (queued)
-		enqueue_work(cpu, wq, work);
+		__queue_work(cpu, wq, work);
 	local_irq_restore(irq_flags);
 	return queued;
 }
@@ -2021,7 +2026,7 @@ static void enqueue_delayed_work(int cpu, struct workqueue_struct *wq,
 	dwork->cpu = cpu;
 	/* no delay means now, not at the next tick */
 	if (!delay) {
-		enqueue_work(cpu, wq, &dwork->work);
+		__queue_work(cpu, wq, &dwork->work);
 		return;
 	}
 	timer->expires = jiffies + delay;
@@ -2066,17 +2071,17 @@ bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 EXPORT_SYMBOL(queue_delayed_work_on);
 
 /*
- * What a cancel does besides taking the item off its queue, or-ed
- * together: see work_cancel().
+ * What a cancel does besides taking the item off its queue and its timer,
+ * or-ed together: see __cancel_work().
  */
 enum cancel_flags {
-	WORK_CANCEL_DELAYED	= BIT(0),	/* stop a delayed item's timer */
-	WORK_CANCEL_DISABLE	= BIT(1),	/* raise its disable count */
-	WORK_CANCEL_SYNC	= BIT(2),	/* wait while it runs */
+	WORK_CANCEL_DISABLE	= BIT(0),	/* raise its disable count */
+	WORK_CANCEL_SYNC	= BIT(1),	/* wait while it runs */
 };
 
-static bool work_grab(struct work_struct *work, unsigned int cflags,
-		      unsigned long *irq_flags);
+static bool try_to_grab_pending(struct work_struct *work,
+				struct timer_list *timer,
+				unsigned long *irq_flags);
 
 /**
  * mod_delayed_work_on - queue a delayed work item, or change its delay
@@ -2096,7 +2101,7 @@ bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 {
 	struct work_struct *work = &dwork->work;
 	unsigned long irq_flags;
-	bool was_pending = work_grab(work, WORK_CANCEL_DELAYED, &irq_flags);
+	bool was_pending = try_to_grab_pending(work, &dwork->timer, &irq_flags);
 
 	/* ours now, whatever it was doing; unless disabled, queue it anew */
 	if (!work_refuse_if_disabled(work))
@@ -2106,7 +2111,7 @@ bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 }
 EXPORT_SYMBOL_GPL(mod_delayed_work_on);
 
-static void rcu_work_gp_done(struct rcu_head *head);
+static void rcu_work_rcufn(struct rcu_head *head);
 
 /**
  * queue_rcu_work - queue a work item after an RCU grace period
@@ -2131,19 +2136,19 @@ bool queue_rcu_work(struct workqueue_struct *wq, struct rcu_work *rwork)
 		return false;
 
 	rwork->wq = wq;
-	call_rcu_hurry(&rwork->rcu, rcu_work_gp_done);
+	call_rcu_hurry(&rwork->rcu, rcu_work_rcufn);
 	return true;
 }
 EXPORT_SYMBOL(queue_rcu_work);
 
 /* the grace period is over: queue for real */
-static void rcu_work_gp_done(struct rcu_head *head)
+static void rcu_work_rcufn(struct rcu_head *head)
 {
 	struct rcu_work *rwork = container_of(head, struct rcu_work, rcu);
 	unsigned long irq_flags;
 
 	local_irq_save(irq_flags);
-	enqueue_work(WORK_CPU_UNBOUND, rwork->wq, &rwork->work);
+	__queue_work(WORK_CPU_UNBOUND, rwork->wq, &rwork->work);
 	local_irq_restore(irq_flags);
 }
 
@@ -2151,13 +2156,13 @@ static void rcu_work_gp_done(struct rcu_head *head)
  * delayed_work_timer_fn - queue a delayed work item when its timer fires
  * @t: the delayed work's timer
  *
- * The timer is IRQ-safe, so IRQs are already off as enqueue_work() wants.
+ * The timer is IRQ-safe, so IRQs are already off as __queue_work() wants.
  */
 void delayed_work_timer_fn(struct timer_list *t)
 {
 	struct delayed_work *dwork = from_timer(dwork, t, timer);
 
-	enqueue_work(dwork->cpu, dwork->wq, &dwork->work);
+	__queue_work(dwork->cpu, dwork->wq, &dwork->work);
 }
 EXPORT_SYMBOL(delayed_work_timer_fn);
 
@@ -2512,7 +2517,7 @@ static int rescuer_thread(void *arg)
  * work and raises the softirq again if items remain.
  */
 
-static void bh_worker_run(struct worker *worker)
+static void bh_worker(struct worker *worker)
 {
 	struct worker_pool *pool = worker->pool;
 	unsigned long end = jiffies + BH_WORKER_JIFFIES;
@@ -2553,7 +2558,7 @@ void workqueue_softirq_action(bool highpri)
 
 	/* an unlocked peek: a racing queuer raises the softirq again */
 	if (need_more_worker(pool))
-		bh_worker_run(bh_pool_worker(pool));
+		bh_worker(bh_pool_worker(pool));
 }
 
 struct bh_drain_work {
@@ -2563,7 +2568,7 @@ struct bh_drain_work {
 };
 
 /* runs in this CPU's softirq the BH items left on a dead CPU's @pool */
-static void bh_drain_workfn(struct work_struct *work)
+static void drain_dead_softirq_workfn(struct work_struct *work)
 {
 	struct bh_drain_work *drain = container_of(work, struct bh_drain_work,
 						   work);
@@ -2574,7 +2579,7 @@ static void bh_drain_workfn(struct work_struct *work)
 	pool->flags |= POOL_BH_DRAINING;
 	raw_spin_unlock_irq(&pool->lock);
 
-	bh_worker_run(bh_pool_worker(pool));
+	bh_worker(bh_pool_worker(pool));
 
 	raw_spin_lock_irq(&pool->lock);
 	pool->flags &= ~POOL_BH_DRAINING;
@@ -2605,7 +2610,7 @@ void workqueue_softirq_dead(unsigned int cpu)
 		if (!need_more_worker(pool))
 			continue;
 		init_completion(&drain.done);
-		INIT_WORK_ONSTACK(&drain.work, bh_drain_workfn);
+		INIT_WORK_ONSTACK(&drain.work, drain_dead_softirq_workfn);
 		queue_work(bh_system_wq(pool), &drain.work);
 		wait_for_completion(&drain.done);
 		destroy_work_on_stack(&drain.work);
@@ -2658,7 +2663,7 @@ static void check_flush_dependency(struct workqueue_struct *target_wq,
 		  target_wq->name, target_func);
 }
 
-static void barrier_workfn(struct work_struct *work)
+static void wq_barrier_func(struct work_struct *work)
 {
 	complete(&container_of(work, struct wq_barrier_item, work)->done);
 }
@@ -2677,7 +2682,7 @@ static void queue_barrier(struct pool_workqueue *pwq,
 	struct list_head *before;
 	int color;
 
-	INIT_WORK_ONSTACK_KEY(&barr->work, barrier_workfn,
+	INIT_WORK_ONSTACK_KEY(&barr->work, wq_barrier_func,
 			      (pwq->wq->flags & WQ_BH) ? &bh_key : &thread_key);
 	__set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(&barr->work));
 	/* waiting on the barrier is waiting on @target for lockdep */
@@ -2717,20 +2722,20 @@ static void lockdep_touch(struct lockdep_map *map, bool bh)
 		local_bh_enable();
 }
 
-static void lockdep_touch_wq(struct workqueue_struct *wq)
+static void touch_wq_lockdep_map(struct workqueue_struct *wq)
 {
 	if (likely(wq->lockdep_map))
 		lockdep_touch(wq->lockdep_map, wq->flags & WQ_BH);
 }
 
-static void lockdep_touch_item(struct work_struct *work,
-			       struct workqueue_struct *wq)
+static void touch_work_lockdep_map(struct work_struct *work,
+				   struct workqueue_struct *wq)
 {
 	lockdep_touch(&work->lockdep_map, wq->flags & WQ_BH);
 }
 #else
-static inline void lockdep_touch_wq(struct workqueue_struct *wq) { }
-static inline void lockdep_touch_item(struct work_struct *w, struct workqueue_struct *wq) { }
+static inline void touch_wq_lockdep_map(struct workqueue_struct *wq) { }
+static inline void touch_work_lockdep_map(struct work_struct *w, struct workqueue_struct *wq) { }
 #endif
 
 /*
@@ -2815,7 +2820,7 @@ void __flush_workqueue(struct workqueue_struct *wq)
 	if (WARN_ON(!wq_online))
 		return;
 
-	lockdep_touch_wq(wq);
+	touch_wq_lockdep_map(wq);
 
 	mutex_lock(&wq->mutex);
 	if (wq->flush_leader) {
@@ -2912,8 +2917,8 @@ static struct pool_workqueue *flush_target(struct worker_pool *pool,
  * Queue a barrier behind the last queued or running instance of @work.
  * Returns false if @work is idle.
  */
-static bool flush_work_prepare(struct work_struct *work,
-			       struct wq_barrier_item *barr, bool from_cancel)
+static bool start_flush_work(struct work_struct *work,
+			     struct wq_barrier_item *barr, bool from_cancel)
 {
 	struct workqueue_struct *wq = NULL;
 	struct pool_workqueue *pwq;
@@ -2936,19 +2941,19 @@ static bool flush_work_prepare(struct work_struct *work,
 	if (!wq)
 		return false;
 
-	lockdep_touch_item(work, wq);
+	touch_work_lockdep_map(work, wq);
 	/*
 	 * In an ordered or rescuer-backed wq, waiting for an item from inside
 	 * the wq can deadlock even if it is not the item itself: tell lockdep.
 	 */
 	if (!from_cancel &&
 	    (wq->saved_max_active == 1 || (wq->flags & WQ_MEM_RECLAIM)))
-		lockdep_touch_wq(wq);
+		touch_wq_lockdep_map(wq);
 	return true;
 }
 
 /* @cflags: those of a cancel that waits for @work, 0 for a flush */
-static bool work_flush(struct work_struct *work, unsigned int cflags)
+static bool __flush_work(struct work_struct *work, unsigned int cflags)
 {
 	bool from_cancel = cflags & WORK_CANCEL_SYNC;
 	/* filled in by queue_barrier(); unused when @work is idle */
@@ -2959,7 +2964,7 @@ static bool work_flush(struct work_struct *work, unsigned int cflags)
 	if (!from_cancel)
 		might_sleep();
 	if (WARN_ON(!wq_online || !work->func) ||
-	    !flush_work_prepare(work, &barr, from_cancel))
+	    !start_flush_work(work, &barr, from_cancel))
 		return false;
 
 	/*
@@ -2998,7 +3003,7 @@ static bool work_flush(struct work_struct *work, unsigned int cflags)
  */
 bool flush_work(struct work_struct *work)
 {
-	return work_flush(work, 0);
+	return __flush_work(work, 0);
 }
 EXPORT_SYMBOL_GPL(flush_work);
 
@@ -3018,7 +3023,7 @@ bool flush_delayed_work(struct delayed_work *dwork)
 	/* an item whose timer we stopped is still ours to queue */
 	local_irq_save(irq_flags);
 	if (del_timer_sync(&dwork->timer))
-		enqueue_work(dwork->cpu, dwork->wq, &dwork->work);
+		__queue_work(dwork->cpu, dwork->wq, &dwork->work);
 	local_irq_restore(irq_flags);
 
 	return flush_work(&dwork->work);
@@ -3127,14 +3132,14 @@ static bool steal_queued(struct work_struct *work)
  * busy wait is short because whoever holds PENDING in a transient state
  * does so with IRQs off.  Any context.
  */
-static bool work_grab(struct work_struct *work, unsigned int cflags,
-		      unsigned long *irq_flags)
+static bool try_to_grab_pending(struct work_struct *work,
+				struct timer_list *timer,
+				unsigned long *irq_flags)
 {
 	for (;;) {
 		local_irq_save(*irq_flags);
 		/* the timer is IRQ-safe: if deletion fails it isn't running here */
-		if ((cflags & WORK_CANCEL_DELAYED) &&
-		    likely(del_timer(&to_delayed_work(work)->timer)))
+		if (timer && likely(del_timer(timer)))
 			return true;
 		if (!test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
 			return false;
@@ -3146,19 +3151,18 @@ static bool work_grab(struct work_struct *work, unsigned int cflags,
 }
 
 /*
- * Take @work off its queue (and its timer, with WORK_CANCEL_DELAYED in
- * @cflags) and change its disable count by @delta (-1, 0 or 1).  *@depth,
- * if given, receives the new count.  Returns whether @work was pending.
- * Any context.
+ * Take @work off its queue and its @timer (a delayed item's, or NULL) and
+ * change its disable count by @delta (-1, 0 or 1).  *@depth, if given,
+ * receives the new count.  Returns whether @work was pending.  Any context.
  */
-static bool work_settle(struct work_struct *work, unsigned int cflags,
+static bool work_settle(struct work_struct *work, struct timer_list *timer,
 			int delta, unsigned int *depth)
 {
 	unsigned long irq_flags, data;
 	unsigned int disable;
 	bool was_pending;
 
-	was_pending = work_grab(work, cflags, &irq_flags);
+	was_pending = try_to_grab_pending(work, timer, &irq_flags);
 	data = work_data(work);
 	disable = offq_disable(data) + delta;
 	/* out of range either way, as the count is unsigned */
@@ -3179,37 +3183,47 @@ static bool work_settle(struct work_struct *work, unsigned int cflags,
 }
 
 /*
- * The one entry point of cancel_work(), disable_work(), their delayed and
- * their _sync variants.  Takes @work off its queue, and with @cflags:
- *
- *   WORK_CANCEL_DELAYED  off its timer too (a delayed_work's item)
- *   WORK_CANCEL_DISABLE  leaves it disabled, one level more
- *   WORK_CANCEL_SYNC     waits for a running instance to finish
- *
- * While a sync cancel waits, the item stays disabled so that nobody can
- * queue it again meanwhile; without WORK_CANCEL_DISABLE that is undone at
- * the end.  Returns whether @work was pending.
+ * __cancel_work() with WORK_CANCEL_SYNC.  The item stays disabled while we
+ * wait, so that nobody can queue it again meanwhile; without
+ * WORK_CANCEL_DISABLE that is undone at the end.
  */
-static bool work_cancel(struct work_struct *work, unsigned int cflags)
+static bool __cancel_work_sync(struct work_struct *work,
+			       struct timer_list *timer, unsigned int cflags)
 {
-	int delta = (cflags & WORK_CANCEL_DISABLE) ? 1 : 0;
-	bool was_pending;
+	bool was_pending = work_settle(work, timer, 1, NULL);
 
-	if (!(cflags & WORK_CANCEL_SYNC))
-		return work_settle(work, cflags, delta, NULL);
-
-	was_pending = work_settle(work, cflags, 1, NULL);
-	if (work_data(work) & WORK_OFFQ_BH)
-		WARN_ON_ONCE(in_hardirq());
-	else
+	/* a BH item may be waited for from any context but hardirq */
+	if (!(work_data(work) & WORK_OFFQ_BH))
 		might_sleep();
+	else
+		WARN_ON_ONCE(in_hardirq());
 
 	/* nothing can be running before workqueue_init() */
 	if (wq_online)
-		work_flush(work, cflags);
-	if (!(cflags & WORK_CANCEL_DISABLE))
-		work_settle(work, 0, -1, NULL);
+		__flush_work(work, cflags);
+	if (cflags & WORK_CANCEL_DISABLE)
+		return was_pending;
+	work_settle(work, NULL, -1, NULL);
 	return was_pending;
+}
+
+/*
+ * The one entry point of cancel_work(), disable_work(), their delayed and
+ * their _sync variants.  Takes @work off its queue and, for a delayed
+ * item, off its @timer (NULL otherwise); and with @cflags:
+ *
+ *   WORK_CANCEL_DISABLE  leaves it disabled, one level more
+ *   WORK_CANCEL_SYNC     waits for a running instance to finish
+ *
+ * Returns whether @work was pending.
+ */
+static bool __cancel_work(struct work_struct *work, struct timer_list *timer,
+			  unsigned int cflags)
+{
+	if (cflags & WORK_CANCEL_SYNC)
+		return __cancel_work_sync(work, timer, cflags);
+	return work_settle(work, timer, (cflags & WORK_CANCEL_DISABLE) ? 1 : 0,
+			   NULL);
 }
 
 /**
@@ -3222,7 +3236,7 @@ static bool work_cancel(struct work_struct *work, unsigned int cflags)
  */
 bool cancel_work(struct work_struct *work)
 {
-	return work_cancel(work, 0);
+	return __cancel_work(work, NULL, 0);
 }
 EXPORT_SYMBOL(cancel_work);
 
@@ -3238,7 +3252,7 @@ EXPORT_SYMBOL(cancel_work);
  */
 bool cancel_delayed_work(struct delayed_work *dwork)
 {
-	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED);
+	return __cancel_work(&dwork->work, &dwork->timer, 0);
 }
 EXPORT_SYMBOL(cancel_delayed_work);
 
@@ -3258,7 +3272,7 @@ EXPORT_SYMBOL(cancel_delayed_work);
  */
 bool cancel_work_sync(struct work_struct *work)
 {
-	return work_cancel(work, WORK_CANCEL_SYNC);
+	return __cancel_work(work, NULL, WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL_GPL(cancel_work_sync);
 
@@ -3272,7 +3286,7 @@ EXPORT_SYMBOL_GPL(cancel_work_sync);
  */
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED | WORK_CANCEL_SYNC);
+	return __cancel_work(&dwork->work, &dwork->timer, WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL(cancel_delayed_work_sync);
 
@@ -3288,7 +3302,7 @@ EXPORT_SYMBOL(cancel_delayed_work_sync);
  */
 bool disable_work(struct work_struct *work)
 {
-	return work_cancel(work, WORK_CANCEL_DISABLE);
+	return __cancel_work(work, NULL, WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_work);
 
@@ -3300,7 +3314,7 @@ EXPORT_SYMBOL_GPL(disable_work);
  */
 bool disable_delayed_work(struct delayed_work *dwork)
 {
-	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED | WORK_CANCEL_DISABLE);
+	return __cancel_work(&dwork->work, &dwork->timer, WORK_CANCEL_DISABLE);
 }
 EXPORT_SYMBOL_GPL(disable_delayed_work);
 
@@ -3315,7 +3329,7 @@ EXPORT_SYMBOL_GPL(disable_delayed_work);
  */
 bool disable_work_sync(struct work_struct *work)
 {
-	return work_cancel(work, WORK_CANCEL_DISABLE | WORK_CANCEL_SYNC);
+	return __cancel_work(work, NULL, WORK_CANCEL_DISABLE | WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL_GPL(disable_work_sync);
 
@@ -3327,8 +3341,8 @@ EXPORT_SYMBOL_GPL(disable_work_sync);
  */
 bool disable_delayed_work_sync(struct delayed_work *dwork)
 {
-	return work_cancel(&dwork->work, WORK_CANCEL_DELAYED |
-			   WORK_CANCEL_DISABLE | WORK_CANCEL_SYNC);
+	return __cancel_work(&dwork->work, &dwork->timer,
+			     WORK_CANCEL_DISABLE | WORK_CANCEL_SYNC);
 }
 EXPORT_SYMBOL_GPL(disable_delayed_work_sync);
 
@@ -3345,7 +3359,7 @@ bool enable_work(struct work_struct *work)
 {
 	unsigned int depth;
 
-	work_settle(work, 0, -1, &depth);
+	work_settle(work, NULL, -1, &depth);
 	return !depth;
 }
 EXPORT_SYMBOL_GPL(enable_work);
@@ -5029,7 +5043,7 @@ static void wql_items_end(struct wq_line *l, struct wq_item_run *run)
 static void wql_item(struct wq_line *l, struct wq_item_run *run,
 		     struct work_struct *work)
 {
-	if (work->func == barrier_workfn) {
+	if (work->func == wq_barrier_func) {
 		wql_items_end(l, run);
 		wql_add(l, "%s BAR(%d)", l->comma ? "," : "",
 			task_pid_nr(container_of(work, struct wq_barrier_item,
