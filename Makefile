@@ -18,7 +18,7 @@ TIMEOUT ?= 900
 H := $(CURDIR)/harness
 export BUILD JOBS REPO := $(CURDIR)
 
-.PHONY: help deps tree build kunit kselftest run shell test check check-matrix clean \
+.PHONY: help deps tree build kunit kselftest run shell test check check-matrix observe clean \
 	boot-defconfig
 
 help:
@@ -32,6 +32,7 @@ help:
 	@echo 'make boot-defconfig  x86_64 defconfig + QEMU fragment, IMPL=ours, booted to'
 	@echo '                the tour (opt-in: a full defconfig build takes 20-35 minutes)'
 	@echo 'make kunit      KUnit suites for IMPL;  make kselftest: kselftests for IMPL/CONFIG'
+	@echo 'make observe    wq_monitor.py and wq_dump.py (drgn) on a dump of each kernel'
 	@echo 'make bench      v6.12 against ours (and tasklets, kthread_worker): out/bench/'
 	@echo 'make bench-steps ROW=lat.idle.irq.bh  one sample of a row, instruction by instruction'
 	@echo 'make torture    long torture run with CPU hotplug churn on the debug config'
@@ -76,6 +77,10 @@ check: deps
 
 check-matrix: deps
 	@CHECK_CONFIGS="$(or $(CHECK_CONFIGS),all)" $(H)/check.sh $(IMPL)
+
+# v6.12's tools/workqueue/ drgn scripts against a dump of each kernel
+observe: deps
+	@$(H)/observe.sh $(or $(OBSERVE_IMPLS),mainline ours)
 
 clean:
 	rm -rf $(BUILD) out

@@ -10,13 +10,15 @@
 #   --show        copy the console to stdout as well
 #   --icount      -icount shift=0: the guest clock counts instructions
 #                 (1 ns each), one host thread runs all vCPUs in turn
+#   --qmp SOCK    a QMP socket at SOCK and a vmcoreinfo device, so that
+#                 the host can dump the guest's memory (observe.sh)
 # Exits 0 only when the guest finished with "WQH-RESULT: PASS" and its log
 # holds no kernel report (see check-log.sh).  MODE=shell on a terminal is
 # interactive.
 . "$(dirname "$0")/common.sh"
 set -o pipefail
 
-timeout=600 log= job= append= smp=4 mem=2G show= icount=
+timeout=600 log= job= append= smp=4 mem=2G show= icount= qmp=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout=$2; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--memory) mem=$2; shift 2 ;;
 	--show) show=1; shift ;;
 	--icount) icount=1; shift ;;
+	--qmp) qmp=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -53,6 +56,7 @@ qemu=(qemu-system-x86_64 -M pc -bios qboot.rom -cpu max -m "$mem" -smp "$smp"
       -kernel "$kernel" -initrd "$initrd" -no-reboot
       -append "console=ttyS0 panic=-1 wqh.mode=$mode $append")
 [ -n "$icount" ] && qemu+=(-icount shift=0)
+[ -n "$qmp" ] && qemu+=(-qmp "unix:$qmp,server=on,wait=off" -device vmcoreinfo)
 
 if [ "$mode" = shell ] && [ -t 0 ] && [ -t 1 ]; then
 	say "booting $impl/$config interactively (Ctrl-A X quits QEMU)"

@@ -34,7 +34,7 @@ missing_modules() {
 	done
 }
 
-# qemu, debug and rt start from allnoconfig; defconfig is x86_64_defconfig (the
+# qemu, debug, rt and observe start from allnoconfig; defconfig is x86_64_defconfig (the
 # drivers a real machine has, many of which queue work at boot) plus the
 # same QEMU fragment.
 base=allnoconfig
@@ -42,6 +42,7 @@ frags="$REPO/harness/configs/qemu.config"
 case $config in
 debug) frags="$frags $REPO/harness/configs/debug.config" ;;
 rt) frags="$frags $REPO/harness/configs/rt.config" ;;
+observe) frags="$frags $REPO/harness/configs/observe.config" ;;
 defconfig) base=defconfig ;;
 esac
 stamp="$obj/.wq-config"
@@ -60,7 +61,11 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 		kmake olddefconfig
 	} >"$obj/config.log" 2>&1 || die "configuring $impl/$config failed; see $obj/config.log"
 	# Every y/m the fragments ask for must have survived olddefconfig.
-	bad=$(grep -h '^CONFIG_.*=[ym]$' $frags | while read -r l; do
+	# (the last fragment that names a symbol decides, as in merge_config)
+	bad=$(sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p; /^CONFIG_/p' $frags |
+	      awk -F= '{ v[$1] = $0; if (!($1 in o)) o[$1] = n++ }
+		       END { for (k in v) print o[k], v[k] }' | sort -n | cut -d' ' -f2- |
+	      grep '^CONFIG_.*=[ym]$' | while read -r l; do
 		grep -qx "$l" "$obj/.config" ||
 			missing_modules | grep -q -x -- "--disable $(echo "${l%%=*}" | cut -c8-)" ||
 			echo "${l%%=*}"

@@ -61,8 +61,8 @@ check_impl() {
 
 check_config() {
 	case "$1" in
-	qemu|debug|defconfig|rt) ;;
-	*) die "unknown CONFIG '$1' (use CONFIG=qemu, debug, rt or defconfig)" ;;
+	qemu|debug|defconfig|rt|observe) ;;
+	*) die "unknown CONFIG '$1' (use CONFIG=qemu, debug, rt, observe or defconfig)" ;;
 	esac
 }
 

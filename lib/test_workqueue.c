@@ -143,6 +143,16 @@ torture_param(int, onoff_interval, 0, "Seconds between CPU hotplug operations (0
 torture_param(int, onoff_holdoff, 0, "Seconds before the first CPU hotplug operation");
 torture_param(int, stat_interval, 60, "Seconds between progress lines (0: none)");
 
+static unsigned int observe;
+module_param(observe, uint, 0444);
+MODULE_PARM_DESC(observe,
+		 "Instead of torture, run a known workload of this many items on wtr_observe and keep it");
+
+static unsigned int observe_hog_ms = 100;
+module_param(observe_hog_ms, uint, 0444);
+MODULE_PARM_DESC(observe_hog_ms,
+		 "How long observe's hog spins; above workqueue.cpu_intensive_thresh_us");
+
 /* ------------------------------------------------------------------ */
 /* Workqueue kinds, operations and checks                              */
 
@@ -2342,10 +2352,85 @@ static void wtr_cleanup(void)
 	wtr_res_buf = NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* A known workload for the observability tools                        */
+
+/*
+ * observe=N runs, on the per-CPU WQ_SYSFS workqueue "wtr_observe", N empty
+ * items, one item that spins past the CPU-intensive threshold and one that
+ * sleeps while another item waits behind it on the same CPU, so that
+ * concurrency management wakes a second worker: N + 3 items started and
+ * completed, at least one CPU-intensive item and one concurrency-managed
+ * wake-up.  The workqueue stays until rmmod, for tools/workqueue/ to read.
+ */
+static struct workqueue_struct *wtr_obs_wq;
+static struct work_struct *wtr_obs_items;
+static struct work_struct wtr_obs_hog, wtr_obs_sleeper, wtr_obs_behind;
+
+static void wtr_obs_empty_fn(struct work_struct *work)
+{
+}
+
+static void wtr_obs_hog_fn(struct work_struct *work)
+{
+	mdelay(observe_hog_ms);
+}
+
+static void wtr_obs_sleeper_fn(struct work_struct *work)
+{
+	msleep(50);
+}
+
+static int wtr_observe_run(void)
+{
+	int cpu = cpumask_first(cpu_online_mask);
+	unsigned int i;
+
+	wtr_obs_wq = alloc_workqueue("wtr_observe", WQ_SYSFS, 0);
+	wtr_obs_items = kcalloc(observe, sizeof(*wtr_obs_items), GFP_KERNEL);
+	if (!wtr_obs_wq || !wtr_obs_items)
+		return -ENOMEM;
+	for (i = 0; i < observe; i++) {
+		INIT_WORK(&wtr_obs_items[i], wtr_obs_empty_fn);
+		queue_work_on(cpu, wtr_obs_wq, &wtr_obs_items[i]);
+	}
+	flush_workqueue(wtr_obs_wq);
+
+	INIT_WORK(&wtr_obs_hog, wtr_obs_hog_fn);
+	queue_work_on(cpu, wtr_obs_wq, &wtr_obs_hog);
+	flush_workqueue(wtr_obs_wq);
+
+	INIT_WORK(&wtr_obs_sleeper, wtr_obs_sleeper_fn);
+	INIT_WORK(&wtr_obs_behind, wtr_obs_empty_fn);
+	queue_work_on(cpu, wtr_obs_wq, &wtr_obs_sleeper);
+	queue_work_on(cpu, wtr_obs_wq, &wtr_obs_behind);
+	flush_workqueue(wtr_obs_wq);
+
+	pr_info("test_workqueue: observe: wtr_observe started=%u completed=%u cpu_intensive>=1 cm_wakeup>=1\n",
+		observe + 3, observe + 3);
+	return 0;
+}
+
+static void wtr_observe_stop(void)
+{
+	if (wtr_obs_wq)
+		destroy_workqueue(wtr_obs_wq);
+	wtr_obs_wq = NULL;
+	kfree(wtr_obs_items);
+	wtr_obs_items = NULL;
+}
+
 static int __init wtr_init(void)
 {
 	size_t size = 16 * PAGE_SIZE;
 	int ret;
+
+	if (observe) {
+		ret = wtr_observe_run();
+		if (ret)
+			wtr_observe_stop();
+		return ret;
+	}
 
 	ret = wtr_parse_params();
 	if (ret)
@@ -2411,6 +2496,10 @@ fail:
 
 static void __exit wtr_exit(void)
 {
+	if (observe) {
+		wtr_observe_stop();
+		return;
+	}
 	wtr_cleanup();
 }
 
