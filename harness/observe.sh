@@ -61,7 +61,7 @@ for impl in "$@"; do
 		fail=1
 		continue
 	fi
-	qmp "$sock" "{\"execute\": \"dump-guest-memory\", \"arguments\": {\"paging\": false, \"protocol\": \"file:$core\"}}" \
+	qmp "$sock" "{\"execute\": \"dump-guest-memory\", \"arguments\": {\"paging\": true, \"protocol\": \"file:$core\"}}" \
 		'{"execute": "quit"}' >"$out/$impl.qmp.log" 2>&1
 	wait $boot
 	[ -s "$core" ] || { say "$impl: no dump; see $out/$impl.qmp.log"; fail=1; continue; }
@@ -93,6 +93,6 @@ print('  wtr_observe: ' + ' '.join('%s=%s' % (k, r[k]) for k, _ in checks) +
       ' (expected started=completed=%d, cpu_intensive>=1, cm_wakeup>=1)' % n)
 sys.exit(0 if all(ok for _, ok in checks) else 'counters do not match the workload')
 PY
-	rm -f "$core"
+	[ "${KEEP_CORE:-0}" = 1 ] || rm -f "$core"
 done
 exit $fail

@@ -78,6 +78,7 @@
 #include <linux/sched.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/torture.h>
@@ -2381,6 +2382,15 @@ static void wtr_obs_sleeper_fn(struct work_struct *work)
 	msleep(50);
 }
 
+/* on the target CPU with IRQs off: both are queued before either starts */
+static void wtr_obs_queue_pair(void *unused)
+{
+	int cpu = smp_processor_id();
+
+	queue_work_on(cpu, wtr_obs_wq, &wtr_obs_sleeper);
+	queue_work_on(cpu, wtr_obs_wq, &wtr_obs_behind);
+}
+
 static int wtr_observe_run(void)
 {
 	int cpu = cpumask_first(cpu_online_mask);
@@ -2402,8 +2412,7 @@ static int wtr_observe_run(void)
 
 	INIT_WORK(&wtr_obs_sleeper, wtr_obs_sleeper_fn);
 	INIT_WORK(&wtr_obs_behind, wtr_obs_empty_fn);
-	queue_work_on(cpu, wtr_obs_wq, &wtr_obs_sleeper);
-	queue_work_on(cpu, wtr_obs_wq, &wtr_obs_behind);
+	smp_call_function_single(cpu, wtr_obs_queue_pair, NULL, 1);
 	flush_workqueue(wtr_obs_wq);
 
 	pr_info("test_workqueue: observe: wtr_observe started=%u completed=%u cpu_intensive>=1 cm_wakeup>=1\n",
