@@ -246,7 +246,7 @@ enum pwq_stat {
 	PWQ_STAT_COMPLETED,	/* functions returned */
 	PWQ_STAT_CPU_TIME,	/* usecs of CPU spent in them, tick by tick */
 	PWQ_STAT_CPU_INTENSIVE,	/* items past wq_cpu_intensive_thresh_us */
-	PWQ_STAT_CM_WAKEUP,	/* workers woken because an item slept */
+	PWQ_STAT_CM_WAKEUP,	/* workers woken as an item slept or hogged */
 	PWQ_STAT_REPATRIATED,	/* unbound workers woken back into their pod */
 	PWQ_STAT_MAYDAY,	/* calls for the rescuer */
 	PWQ_STAT_RESCUED,	/* items the rescuer ran */
@@ -1386,7 +1386,9 @@ void wq_worker_tick(struct task_struct *task)
 	worker_set_flags(worker, WORKER_CPU_INTENSIVE);
 	pwq->stats[PWQ_STAT_CPU_INTENSIVE]++;
 	wq_cpu_intensive_report(worker->current_func);
-	kick_pool(pool);
+	/* the hog left the running count: that wake-up is concurrency management's too */
+	if (kick_pool(pool))
+		pwq->stats[PWQ_STAT_CM_WAKEUP]++;
 	raw_spin_unlock(&pool->lock);
 }
 
