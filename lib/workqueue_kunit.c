@@ -2890,12 +2890,17 @@ static void bh_self_requeuing_item_is_bounded(struct kunit *test)
 	chain->wq = system_bh_wq;
 	chain->requeue = WQT_FOREVER;
 	KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, system_bh_wq, &chain->work));
+	/* ->started is completed once per run: wait for the item to come back */
+	WQT_ASSERT_STARTED(test, chain);
 	WQT_ASSERT_STARTED(test, chain);
 
-	/* the CPU still runs tasks while the BH item keeps coming back */
+	/*
+	 * The CPU still runs tasks while the BH item keeps coming back.  How
+	 * many more runs happen meanwhile is up to the scheduler (on
+	 * PREEMPT_RT, softirqs run in a task too), so that is not checked.
+	 */
 	KUNIT_ASSERT_TRUE(test, queue_work_on(cpu, wq, &task_item->work));
 	WQT_ASSERT_DONE(test, task_item);
-	KUNIT_EXPECT_GT(test, atomic_read(&chain->runs), 1);
 
 	wqt_op(test, chain, WQT_CANCEL_SYNC);
 	runs = atomic_read(&chain->runs);
