@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 OVERLAY = ['kernel', 'lib', 'include', 'tools/testing/selftests/workqueue',
-           'Documentation/core-api']
+           'tools/workqueue', 'Documentation/core-api']
 MISSING = '(not filled in yet)'
 
 
