@@ -35,6 +35,7 @@ help:
 	@echo 'make observe    wq_monitor.py and wq_dump.py (drgn) on a dump of each kernel'
 	@echo 'make bench      v6.12 against ours (and tasklets, kthread_worker): out/bench/'
 	@echo 'make bench-steps ROW=lat.idle.irq.bh  one sample of a row, instruction by instruction'
+	@echo 'make bench-scale  how costs grow with the work, v6.12 and ours: out/bench/scale/'
 	@echo 'make torture    long torture run with CPU hotplug churn on the debug config'
 	@echo 'make patches    the patch series in out/patches/;  make patches-check'
 	@echo 'make clean      remove $(BUILD)'

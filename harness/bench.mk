@@ -21,6 +21,22 @@
 #   BENCH_OUT     output folder (ignored by git)                [out/bench]
 #   BENCH_ICOUNT  1: QEMU -icount shift=0, the guest clock counts
 #                 instructions (deterministic; see README)      []
+#
+# make bench-scale: how the costs grow with the work (items in flight,
+# delayed items, workqueues, flushes, CPU hotplug, attribute changes, CPUs),
+# v6.12 and ours with the same config under -icount, one boot per -smp
+# (harness/bench-scale.py, harness/guest/bench-scale-job.sh); writes
+# $(SCALE_OUT)/table.md, growth.md, results.json and one PNG per family.
+# make bench-scale-report: the same from the logs of the last run.
+#
+#   SCALE_IMPLS   implementations                     [mainline ours]
+#   SCALE_SMPS    -smp of the cpus family             [1 2 4 8]
+#   SCALE_ITEMS   largest n of items in flight, delayed items  [1000000]
+#   SCALE_WQS     largest n of workqueues             [10000]
+#   SCALE_HP_MAX  largest n of the hotplug and attribute families [1000]
+#   SCALE_BUDGET_MS  a series stops before a point that would take
+#                 longer than this (guest ms)          [20000]
+#   SCALE_OUT     output folder                       [out/bench/scale]
 
 BENCH_ROUNDS ?= 3
 BENCH_SMP ?= 4
@@ -32,7 +48,7 @@ BENCH_TIMEOUT ?= 900
 # matplotlib comes from Debian's python3-matplotlib.
 BENCH_PY ?= /usr/bin/python3
 
-.PHONY: bench bench-report bench-steps
+.PHONY: bench bench-report bench-steps bench-scale bench-scale-report
 
 bench: deps
 	@for impl in $(BENCH_IMPLS); do \
@@ -42,6 +58,25 @@ bench: deps
 		--rounds $(BENCH_ROUNDS) --smp $(BENCH_SMP) --mem-n $(BENCH_MEM_N) \
 		--timeout $(BENCH_TIMEOUT) $(if $(BENCH_ARGS),--mod '$(BENCH_ARGS)') \
 		$(if $(filter 1,$(BENCH_ICOUNT)),--icount)
+
+SCALE_IMPLS ?= mainline ours
+SCALE_SMPS ?= 1 2 4 8
+SCALE_ITEMS ?= 1000000
+SCALE_WQS ?= 10000
+SCALE_HP_MAX ?= 1000
+SCALE_BUDGET_MS ?= 20000
+SCALE_OUT ?= $(CURDIR)/out/bench/scale
+
+bench-scale: deps
+	@for impl in $(SCALE_IMPLS); do \
+		$(MAKE) --no-print-directory build IMPL=$$impl CONFIG=qemu || exit 1; \
+	done
+	@$(BENCH_PY) harness/bench-scale.py run --out $(SCALE_OUT) --impls "$(strip $(SCALE_IMPLS))" \
+		--smps "$(strip $(SCALE_SMPS))" --items $(SCALE_ITEMS) --wqs $(SCALE_WQS) \
+		--hp-max $(SCALE_HP_MAX) --budget-ms $(SCALE_BUDGET_MS)
+
+bench-scale-report:
+	@$(BENCH_PY) harness/bench-scale.py report --out $(SCALE_OUT)
 
 bench-report:
 	@$(BENCH_PY) harness/bench.py report --out $(BENCH_OUT)

@@ -56,6 +56,10 @@
  * kmem and percpu tracepoints and /proc/meminfo; percpu memory has no
  * counter a module could read).  The kinds are those of wqbench_kinds[].
  *
+ * With scale=<families> the module runs, instead of the rows, the scaling
+ * families (see the comment before scale_emit()): costs against the number
+ * of items, delayed items, workqueues and CPUs (harness/bench-scale.py).
+ *
  * Every wait is bounded by @timeout_ms.  When one expires, the objects that
  * may still be in use are leaked, the module pins itself (it cannot be
  * unloaded under a late callback) and no further row runs.
@@ -197,6 +201,8 @@ static const struct mech_desc wqbench_kinds[] = {
 	{ .name = "ordered", .type = MECH_WQ, .ordered = true },
 	{ .name = "bh", .type = MECH_WQ, .wq_flags = WQ_BH },
 	{ .name = "bh_highpri", .type = MECH_WQ, .wq_flags = WQ_BH | WQ_HIGHPRI },
+	/* In sysfs, for the affinity scopes of the hotplug scaling family */
+	{ .name = "unbound_sysfs", .type = MECH_WQ, .wq_flags = WQ_UNBOUND | WQ_SYSFS },
 };
 
 struct bitem;
@@ -1131,14 +1137,16 @@ static int burst_row(struct row *row)
 /* ---------------------------------------------------------------------- */
 /* hold=: workqueues kept for a memory measurement from user space */
 
-#define WQBENCH_HOLD_MAX 1024
-static struct workqueue_struct *hold_wqs[WQBENCH_HOLD_MAX];
+#define WQBENCH_HOLD_MAX 10000
+static struct workqueue_struct **hold_wqs;
 static unsigned int hold_nr;
 
 static void hold_release(void)
 {
 	while (hold_nr)
 		destroy_workqueue(hold_wqs[--hold_nr]);
+	kvfree(hold_wqs);
+	hold_wqs = NULL;
 }
 
 static int hold_init(void)
@@ -1154,6 +1162,9 @@ static int hold_init(void)
 		       hold, hold_count, WQBENCH_HOLD_MAX);
 		return -EINVAL;
 	}
+	hold_wqs = kvcalloc(max(hold_count, 1U), sizeof(*hold_wqs), GFP_KERNEL);
+	if (!hold_wqs)
+		return -ENOMEM;
 	while (hold_nr < hold_count) {
 		hold_wqs[hold_nr] = wqbench_alloc_wq(d, hold_nr);
 		if (!hold_wqs[hold_nr]) {
@@ -1164,6 +1175,602 @@ static int hold_init(void)
 	}
 	pr_info("WQBENCH-HOLD {\"kind\":\"%s\",\"count\":%u}\n", d->name, hold_nr);
 	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/*
+ * scale=: how costs grow with the amount of work, for harness/bench-scale.py.
+ * Every point is one console line (printed by scale_emit()):
+ *
+ *   WQSCALE {"fam":"inflight","series":"percpu","metric":"total","n":1000,
+ *            "unit":"ns/item","v":...}
+ *
+ * A series goes through n = 1, 10, 100, ... up to its maximum; once a point
+ * took more than a tenth of @scale_budget_ms, the larger ones are not run
+ * and print "capped":true instead of "v".  The families, comma separated
+ * in @scale:
+ *
+ *  inflight  n empty items queued back to back from bench_cpu on a per-CPU,
+ *            an unbound, an ordered and a BH workqueue, then
+ *            flush_workqueue(): "queue" is the queueing loop and "total"
+ *            the first queueing to the return of the flush, per item.
+ *  delayed   n delayed items armed with a timer far in the future, then
+ *            mod_delayed_work() on each, then cancel_delayed_work() on
+ *            each: "arm", "mod" and "cancel", per call.
+ *  wqs       n workqueues of one kind created then destroyed: "create" and
+ *            "destroy" per workqueue, "kworkers" and "rescuers" alive
+ *            while the n exist, "kworkers_after" once they are gone.
+ *  flush     n items spread round robin over the online CPUs of a per-CPU
+ *            workqueue (one pwq each), then flush_workqueue() ("flush")
+ *            or drain_workqueue() ("drain"): first queueing to return,
+ *            per item.
+ *  cpus      one point per boot, n = online CPUs: "percpu" and "unbound"
+ *            items as in inflight with n = @scale_cpu_items,
+ *            flush_workqueue() of an empty per-CPU workqueue (one pwq per
+ *            CPU) and the kworkers alive before and after.
+ *
+ * The flushes run in a helper kthread so that the wait for them is bounded.
+ * With hold= the module also offers a read-only parameter "now", the guest
+ * clock in ns, with which a script times what only user space can do
+ * (CPU hotplug through sysfs, the workqueue attributes in sysfs).
+ */
+
+static char *scale;
+module_param(scale, charp, 0444);
+MODULE_PARM_DESC(scale, "run these scaling families instead of the rows: inflight,delayed,wqs,flush,cpus");
+
+static unsigned int scale_items = 1000000;
+module_param(scale_items, uint, 0444);
+MODULE_PARM_DESC(scale_items, "largest number of items in inflight and delayed (default 1000000)");
+
+static unsigned int scale_wqs = 10000;
+module_param(scale_wqs, uint, 0444);
+MODULE_PARM_DESC(scale_wqs, "largest number of workqueues in wqs (default 10000)");
+
+static unsigned int scale_budget_ms = 20000;
+module_param(scale_budget_ms, uint, 0444);
+MODULE_PARM_DESC(scale_budget_ms, "a series stops before a point that would take longer, in ms (default 20000)");
+
+static unsigned int scale_cpu_items = 10000;
+module_param(scale_cpu_items, uint, 0444);
+MODULE_PARM_DESC(scale_cpu_items, "items per point of the cpus family (default 10000)");
+
+static int wqbench_now_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%llu\n", ktime_get_ns());
+}
+
+static const struct kernel_param_ops wqbench_now_ops = {
+	.get = wqbench_now_get,
+};
+module_param_cb(now, &wqbench_now_ops, NULL, 0444);
+MODULE_PARM_DESC(now, "read: the guest clock, ktime_get_ns()");
+
+#define SCALE_MAX_ITEMS 10000000U
+#define SCALE_FLUSH_REPS 100
+/* Far enough that no armed item of the delayed family ever fires */
+#define SCALE_DELAY (600 * HZ)
+
+static void scale_emit(const char *fam, const char *series, const char *metric,
+		       unsigned int n, const char *unit, u64 v, bool capped)
+{
+	char val[32];
+
+	if (capped)
+		strscpy(val, "\"capped\":true", sizeof(val));
+	else
+		snprintf(val, sizeof(val), "\"v\":%llu", v);
+	pr_info("WQSCALE {\"fam\":\"%s\",\"series\":\"%s\",\"metric\":\"%s\",\"n\":%u,\"unit\":\"%s\",%s}\n",
+		fam, series, metric, n, unit, val);
+}
+
+/* The next decade after @n, or 0 past @max. */
+static unsigned int scale_next(unsigned int n, unsigned int max)
+{
+	return n > max / 10 ? 0 : n * 10;
+}
+
+/* Would a point ten times the size of one that took @ns exceed the budget? */
+static bool scale_over_budget(u64 ns)
+{
+	return ns * 10 > (u64)scale_budget_ms * NSEC_PER_MSEC;
+}
+
+/* Let other tasks on this CPU run now and then in a long loop. */
+static void scale_breathe(unsigned int i)
+{
+	if (!(i & 4095))
+		cond_resched();
+}
+
+/* Items of the inflight, flush and cpus families: count down, then complete. */
+static atomic_t scale_left;
+static DECLARE_COMPLETION(scale_all_ran);
+
+static void scale_work_fn(struct work_struct *work)
+{
+	if (atomic_dec_and_test(&scale_left))
+		complete(&scale_all_ran);
+}
+
+static void scale_bh_work_fn(struct work_struct *work)
+{
+	scale_work_fn(work);
+}
+
+static struct work_struct *scale_items_alloc(const struct mech_desc *d, unsigned int n)
+{
+	struct work_struct *w = kvcalloc(n, sizeof(*w), GFP_KERNEL);
+	unsigned int i;
+
+	if (!w)
+		return NULL;
+	/* One lockdep class for items run in softirq, one for the others */
+	for (i = 0; i < n; i++) {
+		if (d->wq_flags & WQ_BH)
+			INIT_WORK(&w[i], scale_bh_work_fn);
+		else
+			INIT_WORK(&w[i], scale_work_fn);
+	}
+	atomic_set(&scale_left, n);
+	reinit_completion(&scale_all_ran);
+	return w;
+}
+
+/*
+ * A kthread that calls flush_workqueue() or drain_workqueue() @reps times
+ * once told to go, and takes the time around the calls.
+ */
+struct scale_flusher {
+	struct workqueue_struct *wq;
+	bool drain;
+	bool skip;
+	unsigned int reps;
+	struct completion go;
+	struct completion done;
+	struct task_struct *task;
+	u64 t_start;
+	u64 t_end;
+};
+
+static void wqbench_wait_for_stop(void)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+static int scale_flusher_fn(void *data)
+{
+	struct scale_flusher *f = data;
+	unsigned int i;
+
+	if (wait_for_completion_timeout(&f->go, wqbench_row_tmo()) && !f->skip) {
+		f->t_start = ktime_get_ns();
+		for (i = 0; i < f->reps; i++) {
+			if (f->drain)
+				drain_workqueue(f->wq);
+			else
+				flush_workqueue(f->wq);
+		}
+		f->t_end = ktime_get_ns();
+	}
+	complete(&f->done);
+	wqbench_wait_for_stop();
+	return 0;
+}
+
+/* A flusher on this CPU, waiting for scale_flusher_go(). */
+static struct scale_flusher *scale_flusher_new(struct workqueue_struct *wq, bool drain,
+					       unsigned int reps)
+{
+	struct scale_flusher *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return NULL;
+	f->wq = wq;
+	f->drain = drain;
+	f->reps = reps;
+	init_completion(&f->go);
+	init_completion(&f->done);
+	f->task = kthread_create_on_cpu(scale_flusher_fn, f, raw_smp_processor_id(),
+					"wqbench_f/%u");
+	if (IS_ERR(f->task)) {
+		kfree(f);
+		return NULL;
+	}
+	wake_up_process(f->task);
+	return f;
+}
+
+/*
+ * Let @f flush (or, with @skip, only return) and wait for it.  On
+ * -ETIMEDOUT the flusher stays, stuck in the call, and so does @f.
+ */
+static int scale_flusher_go(struct scale_flusher *f, bool skip)
+{
+	f->skip = skip;
+	complete(&f->go);
+	if (!wait_for_completion_timeout(&f->done, wqbench_row_tmo()))
+		return -ETIMEDOUT;
+	kthread_stop(f->task);
+	return 0;
+}
+
+/*
+ * Queue @n items on a new workqueue of kind @d, on bench_cpu or, with
+ * @spread, round robin over the online CPUs; then flush (or drain) it.
+ * @queue and @total get ns per item.
+ */
+static int scale_queue_flush(const struct mech_desc *d, unsigned int n, bool spread,
+			     bool drain, u64 *queue, u64 *total)
+{
+	struct workqueue_struct *wq;
+	struct scale_flusher *f;
+	struct work_struct *w;
+	unsigned int i;
+	int cpu, ret;
+	u64 t0, t1;
+
+	w = scale_items_alloc(d, n);
+	if (!w)
+		return -ENOMEM;
+	wq = wqbench_alloc_wq(d, n);
+	f = wq ? scale_flusher_new(wq, drain, 1) : NULL;
+	if (!f) {
+		if (wq)
+			destroy_workqueue(wq);
+		kvfree(w);
+		return -ENOMEM;
+	}
+
+	cpu = cpumask_first(cpu_online_mask);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		if (spread) {
+			queue_work_on(cpu, wq, &w[i]);
+			cpu = cpumask_next(cpu, cpu_online_mask);
+			if (cpu >= nr_cpu_ids)
+				cpu = cpumask_first(cpu_online_mask);
+		} else {
+			queue_work(wq, &w[i]);
+		}
+		scale_breathe(i + 1);
+	}
+	t1 = ktime_get_ns();
+	ret = scale_flusher_go(f, false);
+	if (ret)
+		return ret;	/* @f, @wq and @w leak */
+	if (atomic_read(&scale_left)) {
+		pr_err("%s: flush returned with %d of %u items not run\n",
+		       d->name, atomic_read(&scale_left), n);
+		if (!wait_for_completion_timeout(&scale_all_ran, wqbench_row_tmo()))
+			return -ETIMEDOUT;
+		ret = -EIO;
+	}
+	*queue = div_u64(t1 - t0, n);
+	*total = div_u64(f->t_end - t0, n);
+	kfree(f);
+	destroy_workqueue(wq);
+	kvfree(w);
+	return ret;
+}
+
+static int scale_inflight(void)
+{
+	unsigned int i, n, max = clamp(scale_items, 1U, SCALE_MAX_ITEMS);
+	u64 queue, total, t;
+	bool capped;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(tput_mechs); i++) {
+		const struct mech_desc *d = &tput_mechs[i];
+
+		capped = false;
+		for (n = 1; n; n = scale_next(n, max)) {
+			if (capped) {
+				scale_emit("inflight", d->name, "queue", n, "ns/item", 0, true);
+				scale_emit("inflight", d->name, "total", n, "ns/item", 0, true);
+				continue;
+			}
+			t = ktime_get_ns();
+			ret = scale_queue_flush(d, n, false, false, &queue, &total);
+			if (ret)
+				return ret;
+			capped = scale_over_budget(ktime_get_ns() - t);
+			scale_emit("inflight", d->name, "queue", n, "ns/item", queue, false);
+			scale_emit("inflight", d->name, "total", n, "ns/item", total, false);
+		}
+	}
+	return 0;
+}
+
+static void scale_dwork_fn(struct work_struct *work)
+{
+	pr_err("a delayed item of the delayed family ran\n");
+}
+
+/* Arm, modify and cancel @n delayed items; ns per call in @ns[3]. */
+static int scale_delayed_point(unsigned int n, u64 *ns)
+{
+	struct workqueue_struct *wq;
+	struct delayed_work *dw;
+	unsigned int i, hits = 0;
+	u64 t[4];
+	int ret = 0;
+
+	dw = kvcalloc(n, sizeof(*dw), GFP_KERNEL);
+	if (!dw)
+		return -ENOMEM;
+	wq = alloc_workqueue("wqbench_delayed", 0, 0);
+	if (!wq) {
+		kvfree(dw);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		INIT_DELAYED_WORK(&dw[i], scale_dwork_fn);
+
+	/* Timers spread over 1024 expiry times, as timeouts would be */
+	t[0] = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		queue_delayed_work(wq, &dw[i], SCALE_DELAY + (i & 1023));
+		scale_breathe(i + 1);
+	}
+	t[1] = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		mod_delayed_work(wq, &dw[i], SCALE_DELAY + 1024 + (i & 1023));
+		scale_breathe(i + 1);
+	}
+	t[2] = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		hits += cancel_delayed_work(&dw[i]);
+		scale_breathe(i + 1);
+	}
+	t[3] = ktime_get_ns();
+
+	if (hits != n) {
+		pr_err("delayed: %u of %u items were not pending at cancel\n", n - hits, n);
+		for (i = 0; i < n; i++)
+			cancel_delayed_work_sync(&dw[i]);
+		ret = -EIO;
+	}
+	for (i = 0; i < 3; i++)
+		ns[i] = div_u64(t[i + 1] - t[i], n);
+	destroy_workqueue(wq);
+	kvfree(dw);
+	return ret;
+}
+
+static int scale_delayed(void)
+{
+	static const char * const metrics[] = { "arm", "mod", "cancel" };
+	unsigned int i, n, max = clamp(scale_items, 1U, SCALE_MAX_ITEMS);
+	bool capped = false;
+	u64 ns[3], t;
+	int ret;
+
+	for (n = 1; n; n = scale_next(n, max)) {
+		if (capped) {
+			for (i = 0; i < ARRAY_SIZE(metrics); i++)
+				scale_emit("delayed", "percpu", metrics[i], n, "ns/call", 0, true);
+			continue;
+		}
+		t = ktime_get_ns();
+		ret = scale_delayed_point(n, ns);
+		if (ret)
+			return ret;
+		capped = scale_over_budget(ktime_get_ns() - t);
+		for (i = 0; i < ARRAY_SIZE(metrics); i++)
+			scale_emit("delayed", "percpu", metrics[i], n, "ns/call", ns[i], false);
+	}
+	return 0;
+}
+
+/*
+ * kworkers and rescuers alive.  Both kernels name a rescuer
+ * "kworker/R-<wq>"; v6.12 sets PF_WQ_WORKER on it only while it rescues,
+ * so rescuers are counted by name and left out of the kworkers.
+ */
+static void count_threads(unsigned int *kworkers, unsigned int *rescuers)
+{
+	struct task_struct *p;
+
+	*kworkers = 0;
+	*rescuers = 0;
+	rcu_read_lock();
+	for_each_process(p) {
+		if (!(p->flags & PF_KTHREAD))
+			continue;
+		if (strstarts(p->comm, "kworker/R-"))
+			(*rescuers)++;
+		else if (p->flags & PF_WQ_WORKER)
+			(*kworkers)++;
+	}
+	rcu_read_unlock();
+}
+
+static const char * const scale_wqs_metrics[] = {
+	"create", "destroy", "kworkers", "rescuers", "kworkers_after",
+};
+
+/* Create and destroy @n workqueues of kind @d; see the wqs family. */
+static int scale_wqs_point(const struct mech_desc *d, const char *series, unsigned int n)
+{
+	struct workqueue_struct **wqs;
+	unsigned int i, made, kw, resc;
+	u64 t0, t1, t2, t3;
+
+	wqs = kvcalloc(n, sizeof(*wqs), GFP_KERNEL);
+	if (!wqs)
+		return -ENOMEM;
+	t0 = ktime_get_ns();
+	for (made = 0; made < n; made++) {
+		wqs[made] = wqbench_alloc_wq(d, made);
+		if (!wqs[made])
+			break;
+	}
+	t1 = ktime_get_ns();
+	count_threads(&kw, &resc);
+	t2 = ktime_get_ns();
+	for (i = made; i; i--)
+		destroy_workqueue(wqs[i - 1]);
+	t3 = ktime_get_ns();
+	kvfree(wqs);
+	if (made < n) {
+		pr_err("wqs: only %u of %u %s workqueues could be created\n", made, n, series);
+		return -ENOMEM;
+	}
+	scale_emit("wqs", series, "create", n, "ns/wq", div_u64(t1 - t0, n), false);
+	scale_emit("wqs", series, "destroy", n, "ns/wq", div_u64(t3 - t2, n), false);
+	scale_emit("wqs", series, "kworkers", n, "threads", kw, false);
+	scale_emit("wqs", series, "rescuers", n, "threads", resc, false);
+	count_threads(&kw, &resc);
+	scale_emit("wqs", series, "kworkers_after", n, "threads", kw, false);
+	return 0;
+}
+
+static int scale_wqs_family(void)
+{
+	static const struct {
+		const char *series;
+		unsigned int kind;	/* index in wqbench_kinds[] */
+	} kinds[] = {
+		{ "percpu", 0 }, { "unbound", 3 }, { "reclaim", 1 },
+	};
+	unsigned int i, j, n, max = clamp(scale_wqs, 1U, WQBENCH_HOLD_MAX);
+	bool capped;
+	int ret;
+	u64 t;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		capped = false;
+		for (n = 1; n; n = scale_next(n, max)) {
+			if (capped) {
+				for (j = 0; j < ARRAY_SIZE(scale_wqs_metrics); j++)
+					scale_emit("wqs", kinds[i].series, scale_wqs_metrics[j], n,
+						   j < 2 ? "ns/wq" : "threads", 0, true);
+				continue;
+			}
+			t = ktime_get_ns();
+			ret = scale_wqs_point(&wqbench_kinds[kinds[i].kind], kinds[i].series, n);
+			if (ret)
+				return ret;
+			capped = scale_over_budget(ktime_get_ns() - t);
+		}
+	}
+	return 0;
+}
+
+static int scale_flush_family(void)
+{
+	static const char * const metrics[] = { "flush", "drain" };
+	unsigned int i, n, max = clamp(scale_items / 10, 1U, SCALE_MAX_ITEMS);
+	u64 queue, total, t;
+	bool capped;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(metrics); i++) {
+		capped = false;
+		for (n = 1; n; n = scale_next(n, max)) {
+			if (capped) {
+				scale_emit("flush", "spread", metrics[i], n, "ns/item", 0, true);
+				continue;
+			}
+			t = ktime_get_ns();
+			ret = scale_queue_flush(&tput_mechs[0], n, true, i, &queue, &total);
+			if (ret)
+				return ret;
+			capped = scale_over_budget(ktime_get_ns() - t);
+			scale_emit("flush", "spread", metrics[i], n, "ns/item", total, false);
+		}
+	}
+	return 0;
+}
+
+/* Cost of flush_workqueue() on an empty per-CPU workqueue, in ns. */
+static int scale_flush_empty(u64 *ns)
+{
+	struct workqueue_struct *wq = alloc_workqueue("wqbench_flush_empty", 0, 0);
+	struct scale_flusher *f;
+	int ret;
+
+	if (!wq)
+		return -ENOMEM;
+	f = scale_flusher_new(wq, false, SCALE_FLUSH_REPS);
+	if (!f) {
+		destroy_workqueue(wq);
+		return -ENOMEM;
+	}
+	ret = scale_flusher_go(f, false);
+	if (ret)
+		return ret;	/* @f and @wq leak */
+	*ns = div_u64(f->t_end - f->t_start, SCALE_FLUSH_REPS);
+	kfree(f);
+	destroy_workqueue(wq);
+	return 0;
+}
+
+static int scale_cpus(void)
+{
+	unsigned int i, n = clamp(scale_cpu_items, 1U, SCALE_MAX_ITEMS);
+	unsigned int cpus = num_online_cpus();
+	unsigned int before, after, resc;
+	u64 queue, total, ns;
+	int ret;
+
+	count_threads(&before, &resc);
+
+	for (i = 0; i < 2; i++) {
+		ret = scale_queue_flush(&tput_mechs[i], n, false, false, &queue, &total);
+		if (ret)
+			return ret;
+		scale_emit("cpus", tput_mechs[i].name, "total", cpus, "ns/item", total, false);
+	}
+	ret = scale_flush_empty(&ns);
+	if (ret)
+		return ret;
+	scale_emit("cpus", "flush_empty", "call", cpus, "ns", ns, false);
+	scale_emit("cpus", "kworkers", "before", cpus, "threads", before, false);
+	count_threads(&after, &resc);
+	scale_emit("cpus", "kworkers", "after", cpus, "threads", after, false);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} scale_families[] = {
+	{ "inflight", scale_inflight },
+	{ "delayed", scale_delayed },
+	{ "wqs", scale_wqs_family },
+	{ "flush", scale_flush_family },
+	{ "cpus", scale_cpus },
+};
+
+static int scale_row(struct row *row)
+{
+	return scale_families[row->op].fn();
+}
+
+/* Run each family named in @scale as a row on bench_cpu. */
+static void scale_run(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(scale_families); i++) {
+		struct row *row;
+
+		if (!strstr(scale, scale_families[i].name))
+			continue;
+		row = row_new("-", scale_row, bench_cpu, NULL, "scale.%s",
+			      scale_families[i].name);
+		if (row)
+			row->op = i;
+		row_go(row);
+	}
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1212,6 +1819,11 @@ static int __init wqbench_init(void)
 
 	wqbench_meta();
 
+	if (scale && *scale) {
+		scale_run();
+		goto done;
+	}
+
 	for (i = 0; i < ARRAY_SIZE(lat_modes); i++)
 		for (j = 0; j < ARRAY_SIZE(lat_mechs); j++)
 			row_go(row_new("ns", lat_modes[i].fn,
@@ -1253,6 +1865,7 @@ static int __init wqbench_init(void)
 		row_go(row);
 	}
 
+done:
 	pr_info("WQBENCH {\"done\":true,\"rows\":%u,\"errors\":%u,\"stuck\":%s,\"ms\":%llu}\n",
 		wqbench_rows, wqbench_errors, wqbench_stuck ? "true" : "false",
 		div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
