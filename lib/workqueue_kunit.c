@@ -22,8 +22,10 @@
  *  - A WARNING or BUG on the console during a case fails it: a probe on
  *    the console tracepoint counts them, as mm/kfence/kfence_test.c does.
  *    Misuse that the kernel answers with a WARN sits between
- *    wqt_warn_begin() and wqt_warn_end(), which print the
- *    "WQTEST: expect-warn-begin/end" lines that the harness skips too.
+ *    wqt_warn_begin() and wqt_warn_end(), which count it as expected.
+ *    The harness's log check accepts the reports of a case that passed
+ *    while the probe was on ("WQTEST: console probe on/off"); without
+ *    tracepoints, the two calls print bracket lines that it skips.
  *
  * A few cases need symbols that are not exported to modules (for instance
  * apply_workqueue_attrs() and the freezer entry points); they are skipped,
@@ -770,11 +772,16 @@ static void wqt_probe_console(void *ignore, const char *buf, size_t len)
 		atomic_inc(&wqt_console.unexpected);
 }
 
+/*
+ * Without the probe, the console lines bracket the misuse for the log
+ * checker (harness/check-log.sh), which then ignores what they enclose.
+ */
 static void wqt_warn_begin(void)
 {
 	atomic_set(&wqt_console.expected, 0);
 	WRITE_ONCE(wqt_console.expecting, true);
-	pr_info("WQTEST: expect-warn-begin\n");
+	if (!wqt_console.probing)
+		pr_info("WQTEST: expect-warn-begin\n");
 }
 
 /*
@@ -784,9 +791,12 @@ static void wqt_warn_begin(void)
  */
 static int wqt_warn_end(void)
 {
-	pr_info("WQTEST: expect-warn-end\n");
 	WRITE_ONCE(wqt_console.expecting, false);
-	return wqt_console.probing ? atomic_read(&wqt_console.expected) : -1;
+	if (!wqt_console.probing) {
+		pr_info("WQTEST: expect-warn-end\n");
+		return -1;
+	}
+	return atomic_read(&wqt_console.expected);
 }
 
 /* Fail the case for each report that it did not expect. */
@@ -801,8 +811,14 @@ static void wqt_console_check(struct kunit *test)
 
 static int wqt_suite_init(struct kunit_suite *suite)
 {
-	/* without tracepoints, the harness's log check still sees them */
+	/*
+	 * While the probe is on, a case fails for every report it did not
+	 * expect, so the log checker accepts the reports printed during a
+	 * case that passed; these two lines tell it when that holds.
+	 */
 	wqt_console.probing = !register_trace_console(wqt_probe_console, NULL);
+	if (wqt_console.probing)
+		pr_info("WQTEST: console probe on\n");
 	return 0;
 }
 
@@ -813,6 +829,7 @@ static void wqt_suite_exit(struct kunit_suite *suite)
 	unregister_trace_console(wqt_probe_console, NULL);
 	tracepoint_synchronize_unregister();
 	wqt_console.probing = false;
+	pr_info("WQTEST: console probe off\n");
 }
 
 static void wqt_ctx_release(void *data)
