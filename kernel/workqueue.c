@@ -4593,9 +4593,9 @@ static bool wq_pod_turns_over(struct workqueue_struct *wq, int cpu)
 }
 
 /*
- * Out of memory for new pwqs: the default pwq, which needs none, serves
- * @cpu's pod.  Its items run anywhere in the cpumask, never on a pod pwq
- * whose CPUs are all gone.
+ * The last CPU of @cpu's pod went down, or there is no memory for a pwq of
+ * the pod: the default pwq, which needs none, serves the pod.  Its items
+ * run anywhere in the cpumask, never on a pod pwq whose CPUs are all gone.
  */
 static void wq_pod_fall_back(struct workqueue_struct *wq, int cpu)
 {
@@ -4615,10 +4615,66 @@ static void wq_pod_fall_back(struct workqueue_struct *wq, int cpu)
 }
 
 /*
+ * @cpu is the first CPU of its pod to come back: give the pod's slots a pwq
+ * of their own again, the one apply_wqattrs_prepare() would compute for
+ * them, and leave the other pods' pwqs alone.  wq_pool_mutex held.
+ */
+static int wq_pod_restore(struct workqueue_struct *wq, int cpu)
+{
+	const struct workqueue_attrs *attrs = wq->unbound_attrs;
+	const struct wq_pod_type *pt = wqattrs_pod_type(attrs);
+	const struct cpumask *pod = pt->pod_cpus[pt->cpu_pod[cpu]];
+	struct pool_workqueue *pwq, *old;
+	struct workqueue_attrs *tmp;
+	struct worker_pool *pool;
+	int slot;
+
+	lockdep_assert_held(&wq_pool_mutex);
+
+	tmp = alloc_workqueue_attrs();
+	if (!tmp)
+		return -ENOMEM;
+	copy_workqueue_attrs(tmp, attrs);
+	cpumask_and(tmp->cpumask, attrs->cpumask, wq_unbound_cpumask);
+	if (cpumask_empty(tmp->cpumask))
+		cpumask_copy(tmp->cpumask, wq_unbound_cpumask);
+	cpumask_and(tmp->__pod_cpumask, tmp->cpumask, pod);
+	wqattrs_normalize_for_pool(tmp);
+	pool = get_unbound_pool(tmp);
+	free_workqueue_attrs(tmp);
+	if (!pool)
+		return -ENOMEM;
+
+	/* the pod may already be on a pwq of that pool (the default one) */
+	old = rcu_dereference_protected(*per_cpu_ptr(wq->cpu_pwq, cpu),
+					lockdep_is_held(&wq_pool_mutex));
+	if (old->pool == pool) {
+		put_unbound_pool(pool);
+		return 0;
+	}
+	pwq = kmem_cache_alloc_node(pwq_cache, GFP_KERNEL, pool->node);
+	if (!pwq) {
+		put_unbound_pool(pool);
+		return -ENOMEM;
+	}
+	init_pwq(pwq, wq, pool);
+	/* one reference per slot; nobody sees @pwq yet */
+	pwq->refcnt = cpumask_weight(pod);
+
+	guard(mutex)(&wq->mutex);
+	for_each_cpu(slot, pod) {
+		old = install_pwq(wq, per_cpu_ptr(wq->cpu_pwq, slot), pwq);
+		put_pwq_unlocked(old);
+	}
+	return 0;
+}
+
+/*
  * @cpu came up or is going down.  Give a pod whose first CPU came online
  * its own pwq again, and a pod whose last CPU is going down the default
- * pwq, in every unbound wq where that changes something.  wq_pool_mutex
- * held.
+ * pwq, in every unbound wq where that changes something.  Only that pod's
+ * slots change, so the cost per wq does not grow with the number of CPUs.
+ * wq_pool_mutex held.
  */
 static void wq_update_pods(int cpu)
 {
@@ -4627,32 +4683,20 @@ static void wq_update_pods(int cpu)
 	lockdep_assert_held(&wq_pool_mutex);
 
 	list_for_each_entry(wq, &workqueues, list) {
-		struct apply_wqattrs_ctx *ctx;
-		int slot;
+		int ret;
 
 		/* an ordered wq has a single pwq whatever the pods */
 		if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED | __WQ_DESTROYING)) !=
 		    WQ_UNBOUND || !wq_pod_turns_over(wq, cpu))
 			continue;
-		ctx = apply_wqattrs_prepare(wq, wq->unbound_attrs,
-					    wq_unbound_cpumask);
-		if (IS_ERR(ctx)) {
-			pr_warn("workqueue: %s: no pwq for the pod of CPU %d: %pe\n",
-				wq->name, cpu, ctx);
+		if (!cpumask_test_cpu(cpu, wq_online_cpumask)) {
 			wq_pod_fall_back(wq, cpu);
 			continue;
 		}
-		for_each_possible_cpu(slot) {
-			struct pool_workqueue *pwq;
-
-			pwq = rcu_dereference_protected(*per_cpu_ptr(wq->cpu_pwq, slot),
-							lockdep_is_held(&wq_pool_mutex));
-			if (pwq->pool != ctx->pwq_tbl[slot]->pool) {
-				apply_wqattrs_commit(ctx);
-				break;
-			}
-		}
-		apply_wqattrs_cleanup(ctx);
+		ret = wq_pod_restore(wq, cpu);
+		if (ret)
+			pr_warn("workqueue: %s: no pwq for the pod of CPU %d: %pe\n",
+				wq->name, cpu, ERR_PTR(ret));
 	}
 }
 
