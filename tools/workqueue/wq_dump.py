@@ -279,7 +279,7 @@ print('[%s\\ %-9s %10s %4s %6s %8s  %s]' % ('workqueue'.center(WQ_NAME_LEN - 2),
                                          'max', 'min', 'active', 'inactive',
                                          'shared limit (unbound)'))
 node_nr_active = has(p.type('struct workqueue_struct'), 'node_nr_active')
-nodes = list(for_each_node()) if node_nr_active else []
+nodes = list(for_each_node(p)) if node_nr_active else []
 for wq in workqueues:
     active = inactive = 0
     for pwq in list_for_each_entry('struct pool_workqueue', wq.pwqs.address_of_(),
