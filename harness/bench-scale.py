@@ -34,7 +34,9 @@ sys.path.insert(0, HERE)
 import bench  # noqa: E402  (machine(), say())
 
 BASE = 'mainline'
-NAMES = {'mainline': 'v6.12', 'ours': 'ours'}
+# Other logs in DIR/logs, IMPL-smpN.log, are reported as a third kernel
+# (ours_before: ours before a fix, kept by hand from an earlier run).
+NAMES = {'mainline': 'v6.12', 'ours': 'ours', 'ours_before': 'ours before the fix'}
 LINE = re.compile(r'(WQSCALE(?:-GUEST)?) (\{.*\})\s*$')
 FAMILIES = {
     'inflight': 'items in flight: queue n items, then flush_workqueue()',
@@ -215,7 +217,7 @@ def plot(out, points, impls):
         say('matplotlib missing: no plots (apt-get install python3-matplotlib)')
         return []
     written = []
-    styles = {BASE: ('-', 'o'), 'ours': ('--', 's')}
+    styles = {BASE: ('-', 'o'), 'ours': ('--', 's'), 'ours_before': (':', 'x')}
     for fam, title in FAMILIES.items():
         keys = sorted(k for k in points if k[0] == fam)
         if not keys:
@@ -241,7 +243,8 @@ def plot(out, points, impls):
             ax.set_ylabel(unit)
             ax.grid(True, which='both', alpha=0.3)
             ax.legend(fontsize=7)
-        fig.suptitle('%s\nv6.12 solid, ours dashed' % title)
+        fig.suptitle('%s\nv6.12 solid, ours dashed%s' % (
+            title, ', ours before the fix dotted' if 'ours_before' in impls else ''))
         fig.tight_layout()
         path = os.path.join(out, '%s.png' % fam)
         fig.savefig(path, dpi=80)
@@ -263,7 +266,8 @@ def report(args):
     if not points:
         say('no WQSCALE lines under %s/logs; run `make bench-scale` first' % args.out)
         return 1
-    impls = [i for i in (BASE, 'ours') if any(i in p for p in points.values())]
+    found = set(i for p in points.values() for i in p if i != 'unit')
+    impls = [i for i in (BASE, 'ours') if i in found] + sorted(found - {BASE, 'ours'})
     status = {}
     path = os.path.join(args.out, 'run.json')
     if os.path.exists(path):

@@ -1743,11 +1743,12 @@ static const struct {
 	const char *name;
 	int (*fn)(void);
 } scale_families[] = {
+	/* first, so that its kworker count is that of a fresh boot */
+	{ "cpus", scale_cpus },
 	{ "inflight", scale_inflight },
 	{ "delayed", scale_delayed },
 	{ "wqs", scale_wqs_family },
 	{ "flush", scale_flush_family },
-	{ "cpus", scale_cpus },
 };
 
 static int scale_row(struct row *row)

@@ -103,32 +103,76 @@ median() {
 	echo "$@" | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-# hotplug SERIES N [FAMILY]: take the last CPU off and back $reps times
+# The workqueue's own share of a hotplug cycle: the time between the
+# cpuhp_enter and cpuhp_exit events of workqueue_offline_cpu() and
+# workqueue_online_cpu().  The whole cycle is mostly waits (RCU, the
+# stopper, the dying CPU's idle), which under -icount pass as idle time.
+T=/sys/kernel/tracing
+trace_cpuhp() {
+	[ -d $T/events/cpuhp ] || fail "no cpuhp trace events"
+	echo 0 >$T/tracing_on
+	echo 1 >$T/events/cpuhp/cpuhp_enter/enable
+	echo 1 >$T/events/cpuhp/cpuhp_exit/enable
+}
+
+# "offline_ns online_ns" of the workqueue callbacks in the trace buffer
+wq_steps() {
+	awk '
+	{
+		ev = ""; ts = 0; step = -1; fn = ""
+		for (i = 2; i <= NF; i++) {
+			if ($i == "cpuhp_enter:" || $i == "cpuhp_exit:") {
+				ev = $i; ts = $(i - 1); sub(":", "", ts)
+			} else if ($i == "step:") {
+				step = $(i + 1)
+			} else if ($i ~ /^\(workqueue_(on|off)line_cpu\)$/) {
+				fn = $i
+			}
+		}
+		if (ev == "cpuhp_enter:" && fn != "") {
+			open_fn[step] = fn; t0[step] = ts
+		} else if (ev == "cpuhp_exit:" && (step in open_fn)) {
+			d[open_fn[step]] += ts - t0[step]
+			delete open_fn[step]
+		}
+	}
+	END {
+		printf "%d %d\n", d["(workqueue_offline_cpu)"] * 1e9 + 0.5, d["(workqueue_online_cpu)"] * 1e9 + 0.5
+	}' $T/trace
+}
+
+# hotplug FAMILY SERIES N: take the last CPU off and back $reps times
 hotplug() {
 	offs=
 	ons=
+	cycles=
 	cpu=/sys/devices/system/cpu/cpu$last/online
 	r=0
 	while [ $r -lt "$reps" ]; do
+		echo >$T/trace
+		echo 1 >$T/tracing_on
 		read -r t0 <$P/now
 		echo 0 >$cpu || fail "cpu$last offline"
-		read -r t1 <$P/now
 		echo 1 >$cpu || fail "cpu$last online"
-		read -r t2 <$P/now
-		offs="$offs $((t1 - t0))"
-		ons="$ons $((t2 - t1))"
+		read -r t1 <$P/now
+		echo 0 >$T/tracing_on
+		steps=$(wq_steps)
+		offs="$offs ${steps% *}"
+		ons="$ons ${steps#* }"
+		cycles="$cycles $((t1 - t0))"
 		r=$((r + 1))
 	done
 	off=$(median $offs)
 	on=$(median $ons)
-	emit "${3:-hotplug}" "$1" off "$2" ns "$off"
-	emit "${3:-hotplug}" "$1" on "$2" ns "$on"
+	emit "$1" "$2" wq_offline "$3" ns "$off"
+	emit "$1" "$2" wq_online "$3" ns "$on"
+	emit "$1" "$2" cycle "$3" ns "$(median $cycles)"
 }
 
 # emit_again FAMILY SERIES N: the last hotplug() figures under another name
 emit_again() {
-	emit "$1" "$2" off "$3" ns "$off"
-	emit "$1" "$2" on "$3" ns "$on"
+	emit "$1" "$2" wq_offline "$3" ns "$off"
+	emit "$1" "$2" wq_online "$3" ns "$on"
 }
 
 # toggle FILE A B: write A then B to FILE $reps times; median ns per write
@@ -160,13 +204,15 @@ strict() {
 # where a CPU's pod empties and refills with every cycle.
 if [ "$WQS_MODE" = cpus ]; then
 	[ "$ncpu" -gt 1 ] || exit 0
+	trace_cpuhp
 	modprobe $mod hold=unbound_sysfs hold_count=100 >/dev/null || fail "hold unbound_sysfs 100"
 	strict 100
-	hotplug cpu_strict_100wqs $ncpu cpus
+	hotplug cpus cpu_strict_100wqs "$ncpu"
 	modprobe -r $mod || fail "rmmod after hold unbound_sysfs 100"
 	exit 0
 fi
 
+trace_cpuhp
 full=$(printf %x $(((1 << ncpu) - 1)))
 part=$(printf %x $(((1 << ncpu) - 2)))
 n=1
@@ -176,13 +222,13 @@ while [ $n -le "$hp_max" ]; do
 		emit attrs cpumask write $n ns "$(toggle $WQ/cpumask "$part" "$full")"
 	fi
 	emit attrs one_wq scope $n ns "$(toggle $WQ/wqbench_unbound_sysfs_0/affinity_scope cpu default)"
-	[ "$ncpu" -gt 1 ] && hotplug default $n
+	[ "$ncpu" -gt 1 ] && hotplug hotplug default $n
 	read -r t0 <$P/now
 	strict $n
 	read -r t1 <$P/now
 	emit attrs all_wqs strict $n ns/wq $(((t1 - t0) / n))
 	if [ "$ncpu" -gt 1 ]; then
-		hotplug cpu_strict $n
+		hotplug hotplug cpu_strict $n
 		[ $n = 100 ] && emit_again cpus cpu_strict_100wqs $ncpu
 	fi
 	modprobe -r $mod || fail "rmmod after hold unbound_sysfs $n"
