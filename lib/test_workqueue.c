@@ -68,6 +68,7 @@
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -2420,8 +2421,254 @@ static int wtr_observe_run(void)
 	return 0;
 }
 
+/*
+ * Two more workloads in observe mode, each run by writing its name to
+ * debugfs test_workqueue/observe, so that the caller can set up tracing
+ * first (the functions exist only once the module is loaded):
+ *
+ * "trace" runs items whose workqueue tracepoints a caller can count, all
+ * for the last online CPU: four plain items on the per-CPU "wtr_trc" (one
+ * queued with queue_work() from an IRQ on that CPU), two on the BH
+ * "wtr_trc_bh", two delayed ones on "wtr_trc", one on the unbound
+ * "wtr_trc_unbound", and on "wtr_trc_max1" (max_active 1) a gate item
+ * that holds the slot while another item waits inactive behind it and a
+ * third, also inactive, is cancelled.  A delayed item cancelled before its
+ * timer fires is never queued.  Counts: see the "observe: trace" line.
+ *
+ * "stall" makes the last online CPU's normal pool stall: an item on
+ * "wtr_stall" spins with preemption off for observe_stall_ms while another
+ * item waits behind it, for the workqueue watchdog to report.
+ */
+static unsigned int observe_stall_ms = 10000;
+module_param(observe_stall_ms, uint, 0444);
+MODULE_PARM_DESC(observe_stall_ms,
+		 "How long the stall item spins; above workqueue.watchdog_thresh");
+
+#define WTR_TRC_PLAIN	4
+#define WTR_TRC_BH	2
+#define WTR_TRC_DELAYED	2
+
+static struct dentry *wtr_obs_dir;
+static DEFINE_MUTEX(wtr_obs_mutex);
+static struct completion wtr_trc_gate_started, wtr_trc_gate_open;
+
+static void wtr_trc_fn(struct work_struct *work)
+{
+}
+
+static void wtr_trc_bh_fn(struct work_struct *work)
+{
+}
+
+static void wtr_trc_delayed_fn(struct work_struct *work)
+{
+}
+
+static void wtr_trc_unbound_fn(struct work_struct *work)
+{
+}
+
+static void wtr_trc_held_fn(struct work_struct *work)
+{
+}
+
+static void wtr_trc_cancelled_fn(struct work_struct *work)
+{
+}
+
+static void wtr_trc_gate_fn(struct work_struct *work)
+{
+	complete(&wtr_trc_gate_started);
+	if (!wait_for_completion_timeout(&wtr_trc_gate_open, 30 * HZ))
+		pr_err("test_workqueue: observe: trace gate never opened\n");
+}
+
+/* an item and the workqueue that wtr_trc_queue_local() queues it on */
+struct wtr_trc_local {
+	struct work_struct work;
+	struct workqueue_struct *wq;
+};
+
+/* in an IRQ on the target CPU: queue_work() picks the local CPU */
+static void wtr_trc_queue_local(void *arg)
+{
+	struct wtr_trc_local *local = arg;
+
+	queue_work(local->wq, &local->work);
+}
+
+static int wtr_observe_trace(void)
+{
+	struct workqueue_struct *wq, *bh_wq, *ub_wq, *max1_wq;
+	struct work_struct plain[WTR_TRC_PLAIN - 1], bh[WTR_TRC_BH];
+	struct work_struct unbound, gate, held, cancelled;
+	struct delayed_work delayed[WTR_TRC_DELAYED], never;
+	int cpu = cpumask_last(cpu_online_mask);
+	struct wtr_trc_local local;
+	bool was_pending;
+	int i, ret = 0;
+
+	wq = alloc_workqueue("wtr_trc", 0, 0);
+	bh_wq = alloc_workqueue("wtr_trc_bh", WQ_BH, 0);
+	ub_wq = alloc_workqueue("wtr_trc_unbound", WQ_UNBOUND, 0);
+	max1_wq = alloc_workqueue("wtr_trc_max1", 0, 1);
+	if (!wq || !bh_wq || !ub_wq || !max1_wq) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(plain); i++) {
+		INIT_WORK_ONSTACK(&plain[i], wtr_trc_fn);
+		queue_work_on(cpu, wq, &plain[i]);
+	}
+	INIT_WORK_ONSTACK(&local.work, wtr_trc_fn);
+	local.wq = wq;
+	smp_call_function_single(cpu, wtr_trc_queue_local, &local, 1);
+	for (i = 0; i < ARRAY_SIZE(bh); i++) {
+		INIT_WORK_ONSTACK(&bh[i], wtr_trc_bh_fn);
+		queue_work_on(cpu, bh_wq, &bh[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(delayed); i++) {
+		INIT_DELAYED_WORK_ONSTACK(&delayed[i], wtr_trc_delayed_fn);
+		queue_delayed_work_on(cpu, wq, &delayed[i], 2);
+	}
+	INIT_DELAYED_WORK_ONSTACK(&never, wtr_trc_cancelled_fn);
+	queue_delayed_work_on(cpu, wq, &never, 60 * HZ);
+	was_pending = cancel_delayed_work_sync(&never);
+	INIT_WORK_ONSTACK(&unbound, wtr_trc_unbound_fn);
+	queue_work_on(cpu, ub_wq, &unbound);
+
+	init_completion(&wtr_trc_gate_started);
+	init_completion(&wtr_trc_gate_open);
+	INIT_WORK_ONSTACK(&gate, wtr_trc_gate_fn);
+	INIT_WORK_ONSTACK(&held, wtr_trc_held_fn);
+	INIT_WORK_ONSTACK(&cancelled, wtr_trc_cancelled_fn);
+	queue_work_on(cpu, max1_wq, &gate);
+	if (!wait_for_completion_timeout(&wtr_trc_gate_started, 30 * HZ))
+		ret = -ETIMEDOUT;
+	queue_work_on(cpu, max1_wq, &held);
+	queue_work_on(cpu, max1_wq, &cancelled);
+	was_pending &= cancel_work_sync(&cancelled);
+	complete(&wtr_trc_gate_open);
+
+	for (i = 0; i < ARRAY_SIZE(delayed); i++)
+		flush_delayed_work(&delayed[i]);
+	flush_workqueue(wq);
+	flush_workqueue(bh_wq);
+	flush_workqueue(ub_wq);
+	flush_workqueue(max1_wq);
+	if (!ret && !was_pending)
+		ret = -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(plain); i++)
+		destroy_work_on_stack(&plain[i]);
+	destroy_work_on_stack(&local.work);
+	for (i = 0; i < ARRAY_SIZE(bh); i++)
+		destroy_work_on_stack(&bh[i]);
+	for (i = 0; i < ARRAY_SIZE(delayed); i++)
+		destroy_delayed_work_on_stack(&delayed[i]);
+	destroy_delayed_work_on_stack(&never);
+	destroy_work_on_stack(&unbound);
+	destroy_work_on_stack(&gate);
+	destroy_work_on_stack(&held);
+	destroy_work_on_stack(&cancelled);
+	/* queued, activated, started, ended: the cancelled item only queued */
+	pr_info("test_workqueue: observe: trace cpu=%d queue=%d activate=%d execute_start=%d execute_end=%d%s\n",
+		cpu, WTR_TRC_PLAIN + WTR_TRC_BH + WTR_TRC_DELAYED + 4,
+		WTR_TRC_PLAIN + WTR_TRC_BH + WTR_TRC_DELAYED + 3,
+		WTR_TRC_PLAIN + WTR_TRC_BH + WTR_TRC_DELAYED + 3,
+		WTR_TRC_PLAIN + WTR_TRC_BH + WTR_TRC_DELAYED + 3,
+		ret ? " (failed)" : "");
+out:
+	if (max1_wq)
+		destroy_workqueue(max1_wq);
+	if (ub_wq)
+		destroy_workqueue(ub_wq);
+	if (bh_wq)
+		destroy_workqueue(bh_wq);
+	if (wq)
+		destroy_workqueue(wq);
+	return ret;
+}
+
+static struct workqueue_struct *wtr_stall_wq;
+static struct work_struct wtr_stall_spin, wtr_stall_behind;
+static struct completion wtr_stall_done;
+
+static void wtr_stall_fn(struct work_struct *work)
+{
+	ktime_t end = ktime_add_ms(ktime_get(), observe_stall_ms);
+
+	/* behind us on this CPU's pool: it cannot run until we return */
+	queue_work(wtr_stall_wq, &wtr_stall_behind);
+	preempt_disable();
+	while (ktime_before(ktime_get(), end))
+		cpu_relax();
+	preempt_enable();
+}
+
+static void wtr_stall_behind_fn(struct work_struct *work)
+{
+	complete(&wtr_stall_done);
+}
+
+static int wtr_observe_stall(void)
+{
+	unsigned long timeout = msecs_to_jiffies(observe_stall_ms) + 60 * HZ;
+	int cpu = cpumask_last(cpu_online_mask);
+
+	wtr_stall_wq = alloc_workqueue("wtr_stall", 0, 0);
+	if (!wtr_stall_wq)
+		return -ENOMEM;
+	init_completion(&wtr_stall_done);
+	INIT_WORK(&wtr_stall_spin, wtr_stall_fn);
+	INIT_WORK(&wtr_stall_behind, wtr_stall_behind_fn);
+	pr_info("test_workqueue: observe: stall on cpu%d for %ums\n",
+		cpu, observe_stall_ms);
+	queue_work_on(cpu, wtr_stall_wq, &wtr_stall_spin);
+	if (!wait_for_completion_timeout(&wtr_stall_done, timeout)) {
+		pr_err("test_workqueue: observe: the stalled pool never recovered\n");
+		/* the items may still run: keep them and their code */
+		__module_get(THIS_MODULE);
+		return -ETIMEDOUT;
+	}
+	destroy_workqueue(wtr_stall_wq);
+	wtr_stall_wq = NULL;
+	pr_info("test_workqueue: observe: stall over\n");
+	return 0;
+}
+
+static ssize_t wtr_obs_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[16];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	mutex_lock(&wtr_obs_mutex);
+	if (sysfs_streq(buf, "trace"))
+		ret = wtr_observe_trace();
+	else if (sysfs_streq(buf, "stall"))
+		ret = wtr_observe_stall();
+	else
+		ret = -EINVAL;
+	mutex_unlock(&wtr_obs_mutex);
+	return ret ? ret : count;
+}
+
+static const struct file_operations wtr_obs_fops = {
+	.owner = THIS_MODULE,
+	.write = wtr_obs_write,
+	.llseek = noop_llseek,
+};
+
 static void wtr_observe_stop(void)
 {
+	debugfs_remove_recursive(wtr_obs_dir);
+	wtr_obs_dir = NULL;
 	if (wtr_obs_wq)
 		destroy_workqueue(wtr_obs_wq);
 	wtr_obs_wq = NULL;
@@ -2436,9 +2683,14 @@ static int __init wtr_init(void)
 
 	if (observe) {
 		ret = wtr_observe_run();
-		if (ret)
+		if (ret) {
 			wtr_observe_stop();
-		return ret;
+			return ret;
+		}
+		wtr_obs_dir = debugfs_create_dir("test_workqueue", NULL);
+		debugfs_create_file("observe", 0200, wtr_obs_dir, NULL,
+				    &wtr_obs_fops);
+		return 0;
 	}
 
 	ret = wtr_parse_params();
