@@ -2286,9 +2286,11 @@ static void worker_retire_work(struct worker *worker,
 /*
  * Run @work, which is on @worker->scheduled: take it, call its function,
  * retire it.  Entered and left with pool->lock held; the lock is dropped
- * around the call.
+ * around the call.  Never inlined: stack traces of a running item (stall
+ * and hung-task reports) show this frame by v6.12's name.
  */
-static void process_one_work(struct worker *worker, struct work_struct *work)
+static noinline void process_one_work(struct worker *worker,
+				      struct work_struct *work)
 	__releases(&pool->lock) __acquires(&pool->lock)
 {
 	struct worker_pool *pool = worker->pool;
