@@ -14,7 +14,8 @@ observe-check.py stall DIR IMPL...
     Take the console lines of the stall ("stall" in the module) to
     DIR/IMPL.stall.txt and fail unless each kernel printed the lockup line,
     the busy workqueue and pool, its workers, the in-flight and pending
-    function names and the backtrace of the hogging worker.  DIR/stall.txt
+    function names and the backtrace of the hogging worker, with v6.12's
+    process_one_work and worker_thread frames.  DIR/stall.txt
     gets the dumps side by side.
 """
 
@@ -157,7 +158,10 @@ STALL_KINDS = [
     ('pool', r'^pool \d+: cpus=\d+ .*hung=\d+s workers=\d+'),
     ('hog backtrace', r'Showing backtraces of running workers in stalled CPU-bound worker pools:'),
     ('hog task', r'task:kworker/\d+:\d+'),
-    ('hog frame', r'wtr_stall_fn'),
+    ('hog frame', r'^ (\? )?wtr_stall_fn\+'),
+    # v6.12's names in the worker's frames (see workqueue.rst)
+    ('process_one_work frame', r'^ (\? )?process_one_work\+'),
+    ('worker_thread frame', r'^ (\? )?worker_thread\+'),
 ]
 
 
