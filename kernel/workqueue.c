@@ -214,6 +214,9 @@ struct worker_pool {
 	struct workqueue_attrs	*attrs;		/* I */
 	struct hlist_node	hash_node;	/* PL: in unbound_pool_hash */
 	int			refcnt;		/* PL: pwqs using an unbound pool */
+	/* PL: the pwq that the apply_wqattrs_prepare() numbered @prep_gen made */
+	u64			prep_gen;
+	struct pool_workqueue	*prep_pwq;
 	struct rcu_head		rcu;
 };
 
@@ -359,6 +362,7 @@ static DEFINE_MUTEX(wq_pool_attach_mutex);
 static DEFINE_RAW_SPINLOCK(wq_mayday_lock);
 static LIST_HEAD(workqueues);		/* PR */
 static bool workqueue_freezing;		/* PL */
+static u64 wq_prep_gen;			/* PL: apply_wqattrs_prepare() calls */
 
 /* put_unbound_pool() waits here for a manager to finish */
 static struct rcuwait manager_wait = __RCUWAIT_INITIALIZER(manager_wait);
@@ -3867,6 +3871,7 @@ fail:
 /* pwqs and attributes prepared for an unbound workqueue */
 struct apply_wqattrs_ctx {
 	struct list_head	list;		/* for batch application */
+	u64			gen;		/* numbers this preparation */
 	struct workqueue_struct	*wq;
 	struct workqueue_attrs	*attrs;		/* to store in the wq */
 	struct pool_workqueue	*dfl_pwq;
@@ -3875,26 +3880,22 @@ struct apply_wqattrs_ctx {
 
 /*
  * A pwq linking @ctx->wq to the pool for @pool_attrs (normalized).  There
- * is one pwq per pool: reuse one that @ctx already has for that pool.
+ * is one pwq per pool: reuse the one that @ctx already made for that pool,
+ * which the pool remembers while wq_pool_mutex is held, so that preparing
+ * costs the same for every CPU however many there are.
  */
 static struct pool_workqueue *get_unbound_pwq(struct apply_wqattrs_ctx *ctx,
 					      struct workqueue_attrs *pool_attrs)
 {
-	struct pool_workqueue *pwq = NULL;
+	struct pool_workqueue *pwq;
 	struct worker_pool *pool;
-	int cpu;
 
 	pool = get_unbound_pool(pool_attrs);
 	if (!pool)
 		return NULL;
 
-	if (ctx->dfl_pwq && ctx->dfl_pwq->pool == pool)
-		pwq = ctx->dfl_pwq;
-	for_each_possible_cpu(cpu) {
-		if (!pwq && ctx->pwq_tbl[cpu] && ctx->pwq_tbl[cpu]->pool == pool)
-			pwq = ctx->pwq_tbl[cpu];
-	}
-	if (pwq) {
+	if (pool->prep_gen == ctx->gen) {
+		pwq = pool->prep_pwq;
 		put_unbound_pool(pool);
 		/* not visible to anyone yet, no lock needed */
 		pwq->refcnt++;
@@ -3902,10 +3903,13 @@ static struct pool_workqueue *get_unbound_pwq(struct apply_wqattrs_ctx *ctx,
 	}
 
 	pwq = kmem_cache_alloc_node(pwq_cache, GFP_KERNEL, pool->node);
-	if (pwq)
-		init_pwq(pwq, ctx->wq, pool);
-	else
+	if (!pwq) {
 		put_unbound_pool(pool);
+		return NULL;
+	}
+	init_pwq(pwq, ctx->wq, pool);
+	pool->prep_gen = ctx->gen;
+	pool->prep_pwq = pwq;
 	return pwq;
 }
 
@@ -3943,6 +3947,8 @@ apply_wqattrs_prepare(struct workqueue_struct *wq,
 	ctx = kzalloc(struct_size(ctx, pwq_tbl, nr_cpu_ids), GFP_KERNEL);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
+	/* never 0, which a new pool has; a stale prep_pwq is never matched */
+	ctx->gen = ++wq_prep_gen;
 	ctx->wq = wq;
 	ctx->attrs = alloc_workqueue_attrs();
 	base = alloc_workqueue_attrs();
