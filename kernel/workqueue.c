@@ -4693,9 +4693,13 @@ static void wq_update_pods(int cpu)
 	list_for_each_entry(wq, &workqueues, list) {
 		int ret;
 
-		/* an ordered wq has a single pwq whatever the pods */
+		/*
+		 * An ordered wq, or one given attributes with ->ordered, has
+		 * a single pwq whatever the pods.
+		 */
 		if ((wq->flags & (WQ_UNBOUND | __WQ_ORDERED | __WQ_DESTROYING)) !=
-		    WQ_UNBOUND || !wq_pod_turns_over(wq, cpu))
+		    WQ_UNBOUND || wq->unbound_attrs->ordered ||
+		    !wq_pod_turns_over(wq, cpu))
 			continue;
 		if (!cpumask_test_cpu(cpu, wq_online_cpumask)) {
 			wq_pod_fall_back(wq, cpu);
