@@ -8,6 +8,18 @@
 # the workqueue watchdog (workqueue.watchdog_thresh on the command line);
 # then hold still while the host dumps the guest's memory
 # (harness/observe.sh), which ends the guest.
+# The TSC's refined calibration switches clocksources with stop_machine()
+# a second or two after boot: let it finish first (at most 30 s), so that
+# it neither falls in a workload nor cuts into the trace on the console,
+# and the stall below does not make it wait for the stalled CPU (which
+# would stall every pool).
+cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
+for _ in $(seq 30); do
+	[ "$(cat $cs 2>/dev/null)" = tsc-early ] || break
+	sleep 1
+done
+echo "clocksource: $(cat $cs 2>/dev/null)"
+
 t=$(cat /sys/module/workqueue/parameters/cpu_intensive_thresh_us 2>/dev/null || echo 10000)
 echo "cpu_intensive_thresh_us=$t"
 modprobe test_workqueue observe=1000 observe_hog_ms=$((t * 3 / 1000 + 1)) \
@@ -38,22 +50,18 @@ done
 echo 1 >$T/tracing_on
 echo trace >$ctl || echo "WQH-TRACE-NOTE: the trace workload failed"
 echo 0 >$T/tracing_on
+# The trace shares the console with printk: hold kernel messages back
+# while it is printed, so that none lands inside a trace line.
+level=$(cut -f1 /proc/sys/kernel/printk)
+echo 1 >/proc/sys/kernel/printk
 echo "WQH-TRACE-BEGIN"
 cat $T/trace
 echo "WQH-TRACE-END"
+echo "$level" >/proc/sys/kernel/printk
 for e in workqueue_queue_work workqueue_activate_work workqueue_execute_start workqueue_execute_end; do
 	echo 0 >$ev/$e/enable
 done
 
-# The TSC's refined calibration switches clocksources with stop_machine(),
-# which would wait for the stalled CPU and stall every pool: let it finish
-# first (at most 30 s).
-cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
-for _ in $(seq 30); do
-	[ "$(cat $cs 2>/dev/null)" = tsc-early ] || break
-	sleep 1
-done
-echo "clocksource: $(cat $cs 2>/dev/null)"
 echo "WQH-STALL-BEGIN watchdog_thresh=$(cat /sys/module/workqueue/parameters/watchdog_thresh 2>/dev/null)"
 echo stall >$ctl || echo "WQH-STALL-NOTE: the stall workload failed"
 sleep 2
