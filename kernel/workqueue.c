@@ -3927,6 +3927,21 @@ static void apply_wqattrs_cleanup(struct apply_wqattrs_ctx *ctx)
 	kfree(ctx);
 }
 
+/*
+ * @from as it can be had: its CPUs within @unbound_cpumask, or all of those
+ * if it has none there; the pod cpumask starts as the whole of it.
+ */
+static void wqattrs_usable(struct workqueue_attrs *to,
+			   const struct workqueue_attrs *from,
+			   const struct cpumask *unbound_cpumask)
+{
+	copy_workqueue_attrs(to, from);
+	cpumask_and(to->cpumask, from->cpumask, unbound_cpumask);
+	if (cpumask_empty(to->cpumask))
+		cpumask_copy(to->cpumask, unbound_cpumask);
+	cpumask_copy(to->__pod_cpumask, to->cpumask);
+}
+
 static struct apply_wqattrs_ctx *
 apply_wqattrs_prepare(struct workqueue_struct *wq,
 		      const struct workqueue_attrs *attrs,
@@ -3963,12 +3978,7 @@ apply_wqattrs_prepare(struct workqueue_struct *wq,
 	cpumask_copy(ctx->attrs->__pod_cpumask, ctx->attrs->cpumask);
 	ctx->attrs->ordered = ordered;
 
-	/* what can be had: all unbound CPUs if nothing of the request is */
-	copy_workqueue_attrs(base, ctx->attrs);
-	cpumask_and(base->cpumask, attrs->cpumask, unbound_cpumask);
-	if (cpumask_empty(base->cpumask))
-		cpumask_copy(base->cpumask, unbound_cpumask);
-	cpumask_copy(base->__pod_cpumask, base->cpumask);
+	wqattrs_usable(base, ctx->attrs, unbound_cpumask);
 
 	/* the default pwq spans the whole cpumask */
 	copy_workqueue_attrs(tmp, base);
@@ -4642,10 +4652,7 @@ static int wq_pod_restore(struct workqueue_struct *wq, int cpu)
 	tmp = alloc_workqueue_attrs();
 	if (!tmp)
 		return -ENOMEM;
-	copy_workqueue_attrs(tmp, attrs);
-	cpumask_and(tmp->cpumask, attrs->cpumask, wq_unbound_cpumask);
-	if (cpumask_empty(tmp->cpumask))
-		cpumask_copy(tmp->cpumask, wq_unbound_cpumask);
+	wqattrs_usable(tmp, attrs, wq_unbound_cpumask);
 	cpumask_and(tmp->__pod_cpumask, tmp->cpumask, pod);
 	wqattrs_normalize_for_pool(tmp);
 	pool = get_unbound_pool(tmp);
